@@ -1,0 +1,1 @@
+//! Store paths, hashes, NAR serialisation and derivations, byte-compatible with Nix.

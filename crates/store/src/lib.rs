@@ -1,1 +1,8 @@
 //! Store paths, hashes, NAR serialisation and derivations, byte-compatible with Nix.
+
+mod error;
+pub mod hash;
+pub mod nix32;
+
+pub use error::{Error, Result, StorePathProblem};
+pub use hash::{Hash, HashAlgo, HashEncoding, Hasher};

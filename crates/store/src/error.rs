@@ -47,6 +47,9 @@ pub enum Error {
     },
     /// An absolute path that is not directly inside the store directory.
     NotInStore { path: String, store_dir: String },
+    /// References were given for a fixed-output path that cannot record them (anything but
+    /// recursive SHA-256).
+    FixedOutputReferences { name: String },
     /// A `.drv` file that does not follow the ATerm grammar.
     DrvSyntax { offset: usize, expected: String },
     /// A `.drv` file that parses but has contents Nix would reject.
@@ -91,6 +94,7 @@ impl Error {
             Error::EmptyHashWithoutAlgo => "store::empty_hash_without_algo",
             Error::BadStorePath { .. } => "store::bad_store_path",
             Error::NotInStore { .. } => "store::not_in_store",
+            Error::FixedOutputReferences { .. } => "store::fixed_output_references",
             Error::DrvSyntax { .. } => "store::drv_syntax",
             Error::BadDerivation { .. } => "store::bad_derivation",
             Error::NarFormat { .. } => "store::nar_format",
@@ -155,6 +159,10 @@ impl fmt::Display for Error {
             Error::NotInStore { path, store_dir } => {
                 write!(f, "path '{path}' is not in the Nix store ('{store_dir}')")
             }
+            Error::FixedOutputReferences { name } => write!(
+                f,
+                "fixed-output path '{name}' cannot have references unless it is recursive SHA-256"
+            ),
             Error::DrvSyntax { offset, expected } => {
                 write!(f, "malformed derivation: expected {expected} at byte {offset}")
             }

@@ -3,6 +3,8 @@
 mod error;
 pub mod hash;
 pub mod nix32;
+pub mod store_path;
 
 pub use error::{Error, Result, StorePathProblem};
 pub use hash::{Hash, HashAlgo, HashEncoding, Hasher};
+pub use store_path::{IngestionMethod, StoreDir, StorePath};

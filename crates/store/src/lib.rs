@@ -2,8 +2,11 @@
 
 mod error;
 pub mod hash;
+pub mod nar;
 pub mod nix32;
 pub mod store_path;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{Error, Result, StorePathProblem};
 pub use hash::{Hash, HashAlgo, HashEncoding, Hasher};

@@ -30,13 +30,15 @@ let
   # Attributes that shape the result but are not handed to the builder.
   notForBuilder = [ "passthru" "meta" ];
 
+  # As in nixpkgs, a derivation may bring its own `builder` script; it is run by the shell and
+  # must `source $stdenv/setup` itself. Without one, the default builder runs genericBuild.
   mkDerivation = attrs:
     let
       name = attrs.name or "${attrs.pname}-${attrs.version}";
       drv = derivation (removeAttrs attrs notForBuilder // {
         inherit name system;
         builder = shell;
-        args = [ "-e" ./default-builder.sh ];
+        args = [ "-e" (attrs.builder or ./default-builder.sh) ];
         stdenv = setup;
       });
     in

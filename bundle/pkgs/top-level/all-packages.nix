@@ -69,10 +69,15 @@ trivial // {
   # Kernels and the packages built against them.
   linuxPackagesFor = kernel: { inherit kernel; };
   linux_3_10 = import ../os-specific/linux/kernel { inherit stdenv; version = "3.10.21"; };
+  linux_3_12 = import ../os-specific/linux/kernel { inherit stdenv; version = "3.12.1"; };
   linux = pkgs.linux_3_10;
   linuxPackages = pkgs.linuxPackagesFor pkgs.linux;
+  linuxPackages_3_10 = pkgs.linuxPackagesFor pkgs.linux_3_10;
+  linuxPackages_3_12 = pkgs.linuxPackagesFor pkgs.linux_3_12;
 
   firmwareLinuxNonfree = import ../os-specific/linux/firmware { inherit stdenv; };
+
+  makeInitrd = import ../build-support/make-initrd { inherit stdenv; };
 
   # One lib/modules tree out of a kernel and its out-of-tree module packages.
   aggregateModules = modules: pkgs.buildEnv {

@@ -1,5 +1,7 @@
 //! Store paths, hashes, NAR serialisation and derivations, byte-compatible with Nix.
 
+mod aterm;
+pub mod derivation;
 mod error;
 pub mod hash;
 pub mod nar;
@@ -8,6 +10,7 @@ pub mod store_path;
 #[cfg(test)]
 mod test_support;
 
+pub use derivation::{Derivation, DerivationOutput, DrvHash, DrvHashCache, DrvHashKind};
 pub use error::{Error, Result, StorePathProblem};
 pub use hash::{Hash, HashAlgo, HashEncoding, Hasher};
 pub use store_path::{IngestionMethod, StoreDir, StorePath};

@@ -1,0 +1,9 @@
+derivation {
+  name = "fixed-flat-md5";
+  system = "x86_64-linux";
+  builder = "/bin/sh";
+  args = [ "-c" "printf abc > $out" ];
+  outputHashMode = "flat";
+  outputHashAlgo = "md5";
+  outputHash = "900150983cd24fb0d6963f7d28e17f72";
+}

@@ -1,0 +1,6 @@
+derivation {
+  name = "fixed-sri";
+  system = "x86_64-linux";
+  builder = "/bin/sh";
+  outputHash = "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=";
+}

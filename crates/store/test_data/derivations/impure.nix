@@ -1,0 +1,6 @@
+derivation {
+  name = "impure";
+  system = "x86_64-linux";
+  builder = "/bin/sh";
+  __impure = true;
+}

@@ -434,4 +434,4 @@ pub fn downstream_placeholder(drv_path: &StorePath, output_name: &str) -> String
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

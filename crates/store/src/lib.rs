@@ -6,6 +6,7 @@ mod error;
 pub mod hash;
 pub mod nar;
 pub mod nix32;
+pub mod show_derivation;
 pub mod store_path;
 #[cfg(test)]
 mod test_support;

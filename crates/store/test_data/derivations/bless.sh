@@ -2,6 +2,7 @@
 # Regenerates the derivation fixtures with the reference Nix (2.8.0):
 #   <case>.path  the .drv path `nix-instantiate <case>.nix` prints
 #   <case>.json  `nix show-derivation <path>`
+#   depends.closure.json  `nix show-derivation --recursive` of depends.nix's .drv
 #   store/       every .drv in the closures, byte for byte as Nix wrote it
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,3 +17,4 @@ for nix in *.nix; do
     case $dep in *.drv) cp --no-preserve=mode "$dep" store/ ;; esac
   done
 done
+nix show-derivation --recursive "$(cat depends.path)" > depends.closure.json

@@ -1,1 +1,55 @@
-fn main() {}
+//! The `ntop` command: parses arguments, runs a command, renders its results and errors.
+//! This crate is the only one that prints.
+
+mod args;
+mod attr_path;
+mod instantiate;
+mod output;
+mod render;
+mod session;
+
+use clap::Parser;
+
+/// The evaluator grows its own stack; this only gives the rest of the program (parsing,
+/// dropping, rendering) generous room too.
+const MAIN_STACK: usize = 256 * 1024 * 1024;
+
+fn main() {
+    // A panic is a bug in ntop: say so plainly, without a Rust backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in ntop (this is a bug, please report it): {info}");
+    }));
+    let argv: Vec<String> = std::env::args().collect();
+    let handle = std::thread::Builder::new()
+        .name("ntop".into())
+        .stack_size(MAIN_STACK)
+        .spawn(move || run(argv))
+        .expect("spawning the main thread");
+    let code = handle.join().unwrap_or(101);
+    std::process::exit(code);
+}
+
+fn run(mut argv: Vec<String>) -> i32 {
+    // Invoked as `nix-instantiate` (a symlink), behave as `ntop instantiate`.
+    let invoked_as = argv.first().map(|a| {
+        std::path::Path::new(a)
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    });
+    if invoked_as.as_deref() == Some("nix-instantiate") {
+        argv.insert(1, "instantiate".into());
+    }
+    let cli = match args::Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 1 } else { 0 };
+        }
+    };
+    match cli.command {
+        args::Command::Instantiate(a) => instantiate::instantiate(a),
+        args::Command::Eval(a) => instantiate::eval(a),
+    }
+}

@@ -1,0 +1,118 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "ntop", version, about = "A Nix evaluator and builder", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate a file or expression and print the result (nix-instantiate compatible flags).
+    Instantiate(InstantiateArgs),
+    /// Evaluate a file or expression and print the value (strict by default).
+    Eval(EvalArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    Human,
+    Json,
+}
+
+/// Options shared by every evaluating command.
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// Add a search path entry (`name=path` or `path`) for `<…>` lookups.
+    #[arg(short = 'I', long = "include", value_name = "PATH")]
+    pub include: Vec<String>,
+    /// Pass `--arg NAME EXPR` to a top-level function.
+    #[arg(long = "arg", num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
+    pub arg: Vec<String>,
+    /// Pass `--argstr NAME STRING` to a top-level function.
+    #[arg(long = "argstr", num_args = 2, value_names = ["NAME", "STRING"], action = clap::ArgAction::Append)]
+    pub argstr: Vec<String>,
+    /// Select an attribute from the top-level value (repeatable).
+    #[arg(short = 'A', long = "attr", value_name = "ATTRPATH")]
+    pub attr: Vec<String>,
+    /// Show the evaluation frames of errors.
+    #[arg(long = "show-trace")]
+    pub show_trace: bool,
+    /// Set a Nix option (`--option NAME VALUE`).
+    #[arg(long = "option", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    pub option: Vec<String>,
+    /// Colour in diagnostics.
+    #[arg(long = "color", value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// How errors are reported.
+    #[arg(long = "error-format", value_enum, default_value = "human")]
+    pub error_format: ErrorFormat,
+    /// Give up after this many seconds.
+    #[arg(long = "timeout", value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct InstantiateArgs {
+    /// Files to evaluate (`-` for standard input), or expressions with `-E`.
+    pub files: Vec<String>,
+    /// Treat the arguments as expressions rather than files.
+    #[arg(short = 'E', long = "expr")]
+    pub expr: bool,
+    /// Evaluate only; print the value instead of instantiating derivations.
+    #[arg(long = "eval", visible_alias = "eval-only")]
+    pub eval: bool,
+    /// Evaluate the result completely before printing.
+    #[arg(long = "strict")]
+    pub strict: bool,
+    /// Print the result as JSON.
+    #[arg(long = "json")]
+    pub json: bool,
+    /// Print the result as XML.
+    #[arg(long = "xml")]
+    pub xml: bool,
+    /// Parse only and print the parsed expression.
+    #[arg(long = "parse")]
+    pub parse: bool,
+    /// Accepted for compatibility: ntop's evaluation may always write to its store.
+    #[arg(long = "read-write-mode")]
+    pub read_write_mode: bool,
+    /// Register the result as a garbage-collector root at this path.
+    #[arg(long = "add-root", value_name = "PATH")]
+    pub add_root: Option<String>,
+    /// Accepted for compatibility with `--add-root`.
+    #[arg(long = "indirect")]
+    pub indirect: bool,
+    /// Compute store paths without writing anything.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The file to evaluate.
+    pub file: Option<String>,
+    /// Evaluate this expression instead of a file.
+    #[arg(long = "expr", short = 'E', value_name = "EXPR")]
+    pub expr: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long = "json")]
+    pub json: bool,
+    /// Print without forcing nested values (as `nix-instantiate --eval` without `--strict`).
+    #[arg(long = "lazy")]
+    pub lazy: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}

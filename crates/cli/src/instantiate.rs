@@ -1,0 +1,200 @@
+//! `ntop instantiate` (nix-instantiate compatible) and `ntop eval`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ntop_eval::error::{EvalError, EvalResult};
+use ntop_eval::print::{print_value, PrintMode};
+use ntop_eval::source::{add_source, Origin, Span};
+use ntop_eval::symbol::Symbol;
+use ntop_eval::thunk::Thunk;
+use ntop_eval::{Machine, Value};
+
+use crate::args::{CommonArgs, EvalArgs, InstantiateArgs};
+use crate::attr_path;
+use crate::output;
+use crate::render::Renderer;
+use crate::session;
+
+/// What to do with each selected value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Nix {
+        strict: bool,
+    },
+    Json,
+    Xml {
+        strict: bool,
+    },
+    /// Instantiate derivations (nix-instantiate without `--eval`).
+    Derivations,
+}
+
+pub fn instantiate(args: InstantiateArgs) -> i32 {
+    let output = if args.parse {
+        None
+    } else if !args.eval {
+        Some(Output::Derivations)
+    } else if args.json {
+        Some(Output::Json)
+    } else if args.xml {
+        Some(Output::Xml {
+            strict: args.strict,
+        })
+    } else {
+        Some(Output::Nix {
+            strict: args.strict,
+        })
+    };
+    let inputs = if args.files.is_empty() && !args.expr {
+        vec![".".to_string()]
+    } else {
+        args.files.clone()
+    };
+    run(&args.common, &inputs, args.expr, output)
+}
+
+pub fn eval(args: EvalArgs) -> i32 {
+    let output = if args.json {
+        Output::Json
+    } else {
+        Output::Nix { strict: !args.lazy }
+    };
+    match (&args.expr, &args.file) {
+        (Some(e), _) => run(&args.common, std::slice::from_ref(e), true, Some(output)),
+        (None, Some(f)) => run(&args.common, std::slice::from_ref(f), false, Some(output)),
+        (None, None) => run(&args.common, &[".".to_string()], false, Some(output)),
+    }
+}
+
+fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Output>) -> i32 {
+    let renderer = Renderer::new(common.color, common.error_format, common.show_trace);
+    let mut m = session::machine(common);
+    if let Some(secs) = common.timeout {
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(secs));
+            eprintln!("error: evaluation timed out after {secs} seconds");
+            std::process::exit(1);
+        });
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let cli_file = add_source(Origin::Text("«command line»".into()), "".into());
+    let span = Span::new(cli_file, 0, 0);
+    let mut stdout = String::new();
+    let result = (|| -> EvalResult<()> {
+        let auto_args = auto_args(&mut m, common, &cwd)?;
+        for input in inputs {
+            let Some(output) = output else {
+                return Err(EvalError::new(
+                    ntop_eval::ErrorKind::Unsupported(
+                        "--parse is not supported by ntop yet".into(),
+                    ),
+                    None,
+                ));
+            };
+            let root = load_input(&mut m, input, exprs, &cwd, span)?;
+            let paths: Vec<String> = if common.attr.is_empty() {
+                vec![String::new()]
+            } else {
+                common.attr.clone()
+            };
+            for path in &paths {
+                let v = attr_path::follow(&mut m, root.clone(), path, &auto_args, span)?;
+                let v = attr_path::auto_call(&mut m, v, &auto_args, span)?;
+                stdout.push_str(&render_value(&mut m, v, output, span)?);
+            }
+        }
+        Ok(())
+    })();
+    print!("{stdout}");
+    let code = match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprint!("{}", renderer.eval_error(&e));
+            1
+        }
+    };
+    // Values may be deeply nested; exiting without dropping them avoids a recursive drop.
+    std::mem::forget(m);
+    code
+}
+
+fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalResult<String> {
+    Ok(match output {
+        Output::Nix { strict } => {
+            let v = if strict { m.force_deep(&v, span)? } else { v };
+            format!("{}\n", print_value(&v, PrintMode::Lazy))
+        }
+        Output::Json => format!("{}\n", output::to_json(m, &v, span)?),
+        Output::Xml { strict } => {
+            let v = if strict { m.force_deep(&v, span)? } else { v };
+            output::to_xml(m, &v, span)?
+        }
+        Output::Derivations => {
+            return Err(EvalError::new(
+                ntop_eval::ErrorKind::Unsupported(
+                    "instantiating derivations is not available yet; use --eval".into(),
+                ),
+                None,
+            ))
+        }
+    })
+}
+
+/// The top-level value of a file argument or `-E` expression.
+fn load_input(
+    m: &mut Machine,
+    input: &str,
+    is_expr: bool,
+    cwd: &Path,
+    span: Span,
+) -> EvalResult<Value> {
+    if is_expr {
+        return m.eval_source("«string»", input, cwd);
+    }
+    if input == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            EvalError::other(
+                "cli::stdin",
+                format!("cannot read standard input: {e}"),
+                None,
+            )
+        })?;
+        return m.eval_source("«stdin»", &text, cwd);
+    }
+    let path = if input.starts_with('<') && input.ends_with('>') {
+        let wanted = &input[1..input.len() - 1];
+        let entries = m.options.search_path.clone();
+        match m.find_in_search_path(&entries, wanted, span)? {
+            Value::Path(p) => (*p).clone(),
+            _ => unreachable!("search path lookups return paths"),
+        }
+    } else {
+        ntop_eval::lower::canonicalize_lexically(&cwd.join(input))
+    };
+    m.import_file(&path, span)
+}
+
+/// The set of `--arg` (lazily evaluated expressions) and `--argstr` values.
+fn auto_args(m: &mut Machine, common: &CommonArgs, cwd: &Path) -> EvalResult<Value> {
+    let mut entries = Vec::new();
+    for pair in common.arg.chunks(2) {
+        if let [name, expr] = pair {
+            let code = m.compile(
+                Origin::Text(format!("«--arg {name}»")),
+                expr.as_str().into(),
+                cwd,
+                None,
+            )?;
+            let env = m.root_env().clone();
+            entries.push((Symbol::new(name), Value::Thunk(Thunk::suspended(code, env))));
+        }
+    }
+    for pair in common.argstr.chunks(2) {
+        if let [name, s] = pair {
+            entries.push((Symbol::new(name), Value::string(s.as_str())));
+        }
+    }
+    Ok(m.attrs_from(entries))
+}

@@ -1,0 +1,165 @@
+//! The builtins: one file per family, each exporting a table of [`PrimOp`]s that carries every
+//! builtin's name, arity and documentation together with its implementation.
+//!
+//! Builtins receive their arguments unforced and force what they need; they return values in
+//! weak head normal form.
+
+mod arith;
+mod attrs;
+mod control;
+mod lists;
+mod strings;
+mod types;
+
+use std::collections::HashMap;
+
+use crate::error::EvalResult;
+use crate::eval::Machine;
+use crate::source::Span;
+use crate::symbol::Symbol;
+use crate::value::{AttrEntry, Attrs, Value};
+
+pub type PrimOpFn = fn(&mut Machine, &[Value], Span) -> EvalResult<Value>;
+
+pub struct PrimOp {
+    pub name: &'static str,
+    pub arity: usize,
+    pub doc: &'static str,
+    pub func: PrimOpFn,
+}
+
+/// Every table of builtins.
+fn families() -> [&'static [PrimOp]; 6] {
+    [
+        arith::PRIMOPS,
+        attrs::PRIMOPS,
+        control::PRIMOPS,
+        lists::PRIMOPS,
+        strings::PRIMOPS,
+        types::PRIMOPS,
+    ]
+}
+
+/// Names visible without `builtins.` (besides `__name` for every builtin), as in Nix 2.8.
+const GLOBAL_NAMES: &[&str] = &[
+    "abort",
+    "baseNameOf",
+    "builtins",
+    "derivation",
+    "derivationStrict",
+    "dirOf",
+    "false",
+    "fetchGit",
+    "fetchMercurial",
+    "fetchTarball",
+    "fetchTree",
+    "fromTOML",
+    "import",
+    "isNull",
+    "map",
+    "null",
+    "placeholder",
+    "removeAttrs",
+    "scopedImport",
+    "throw",
+    "toString",
+    "true",
+];
+
+pub fn find(name: &str) -> Option<&'static PrimOp> {
+    families()
+        .into_iter()
+        .flat_map(|f| f.iter())
+        .find(|p| p.name == name)
+}
+
+/// The `builtins` set's entries other than primops: constants that depend on the machine.
+fn constants(m: &Machine) -> Vec<(&'static str, Value)> {
+    let nix_path: Vec<Value> = m
+        .options
+        .search_path
+        .iter()
+        .map(|e| {
+            let mut a = Attrs::new();
+            a.insert(Symbol::new("path"), Value::string(e.path.as_str()), None);
+            a.insert(
+                Symbol::new("prefix"),
+                Value::string(e.prefix.as_str()),
+                None,
+            );
+            Value::attrs(a)
+        })
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    vec![
+        ("true", Value::Bool(true)),
+        ("false", Value::Bool(false)),
+        ("null", Value::Null),
+        ("langVersion", Value::Int(6)),
+        ("nixVersion", Value::string("2.8.0")),
+        ("currentSystem", Value::string(m.options.system.as_str())),
+        ("currentTime", Value::Int(now)),
+        ("storeDir", Value::string(m.options.store_dir.as_str())),
+        ("nixPath", Value::list(nix_path)),
+    ]
+}
+
+/// The global scope every file is lowered against: the `builtins` set, the global names and
+/// `__name` aliases.
+pub fn globals(m: &Machine) -> HashMap<Symbol, Value> {
+    let mut entries: Vec<AttrEntry> = Vec::new();
+    for op in families().into_iter().flat_map(|f| f.iter()) {
+        entries.push(AttrEntry {
+            name: Symbol::new(op.name),
+            value: Value::PrimOp(op),
+            pos: None,
+        });
+    }
+    for (name, value) in constants(m) {
+        entries.push(AttrEntry {
+            name: Symbol::new(name),
+            value,
+            pos: None,
+        });
+    }
+    // `builtins.builtins` is the set itself: build it through a thunk that refers back.
+    let cell: std::rc::Rc<std::cell::OnceCell<Value>> = Default::default();
+    let cell2 = cell.clone();
+    let self_ref = Value::Thunk(crate::thunk::Thunk::native(std::rc::Rc::new(
+        move |_m: &mut Machine| Ok(cell2.get().cloned().unwrap_or(Value::Null)),
+    )));
+    entries.push(AttrEntry {
+        name: Symbol::new("builtins"),
+        value: self_ref,
+        pos: None,
+    });
+    let builtins = Value::attrs(Attrs::from_unsorted(entries));
+    let _ = cell.set(builtins.clone());
+
+    let mut globals = HashMap::new();
+    let Value::Attrs(set) = &builtins else {
+        unreachable!("built as a set")
+    };
+    for e in set.entries() {
+        globals.insert(Symbol::new(&format!("__{}", e.name)), e.value.clone());
+    }
+    for name in GLOBAL_NAMES {
+        if let Some(v) = set.get(Symbol::new(name)) {
+            globals.insert(Symbol::new(name), v.clone());
+        }
+    }
+    globals.insert(Symbol::new("builtins"), builtins.clone());
+    globals
+}
+
+/// Every builtin name, for documentation and coverage checks.
+pub fn all_names() -> Vec<&'static str> {
+    families()
+        .into_iter()
+        .flat_map(|f| f.iter())
+        .map(|p| p.name)
+        .collect()
+}

@@ -1,0 +1,94 @@
+//! Strings.
+
+use super::PrimOp;
+use crate::error::{EvalError, EvalResult};
+use crate::eval::{CoerceMode, Machine};
+use crate::source::Span;
+use crate::value::{Context, NixString, Value};
+
+pub static PRIMOPS: &[PrimOp] = &[
+    PrimOp { name: "toString", arity: 1, doc: "Converts a value to a string (numbers, Booleans, null, lists, paths, sets with `__toString` or `outPath`).", func: to_string },
+    PrimOp { name: "stringLength", arity: 1, doc: "The length of a string in bytes.", func: string_length },
+    PrimOp { name: "substring", arity: 3, doc: "`len` bytes of `s` from byte `start` (clamped to the end).", func: substring },
+    PrimOp { name: "concatStringsSep", arity: 2, doc: "Joins a list of strings with a separator.", func: concat_strings_sep },
+    PrimOp { name: "baseNameOf", arity: 1, doc: "The last component of a path or string.", func: base_name_of },
+    PrimOp { name: "dirOf", arity: 1, doc: "Everything but the last component of a path or string.", func: dir_of },
+];
+
+fn to_string(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
+    let mut ctx = Context::default();
+    let bytes = m.coerce_to_string(&a[0], s, CoerceMode::TO_STRING, &mut ctx)?;
+    Ok(Value::String(NixString::new(bytes, ctx)))
+}
+
+fn string_length(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
+    let mut ctx = Context::default();
+    let bytes = m.coerce_to_string(&a[0], s, CoerceMode::INTERPOLATION, &mut ctx)?;
+    Ok(Value::Int(bytes.len() as i64))
+}
+
+fn substring(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
+    let start = m.force_int(&a[0], s)?;
+    let len = m.force_int(&a[1], s)?;
+    let mut ctx = Context::default();
+    let bytes = m.coerce_to_string(&a[2], s, CoerceMode::INTERPOLATION, &mut ctx)?;
+    if start < 0 {
+        return Err(EvalError::other(
+            "eval::negative_start",
+            "negative start position in 'substring'",
+            s,
+        ));
+    }
+    let start = (start as usize).min(bytes.len());
+    let end = if len < 0 {
+        bytes.len()
+    } else {
+        start.saturating_add(len as usize).min(bytes.len())
+    };
+    Ok(Value::String(NixString::new(&bytes[start..end], ctx)))
+}
+
+fn concat_strings_sep(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
+    let mut ctx = Context::default();
+    let sep = m.force_string(&a[0], s)?;
+    ctx.extend(sep.context());
+    let list = m.force_list(&a[1], s)?;
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(sep.as_bytes());
+        }
+        out.extend(m.coerce_to_string(item, s, CoerceMode::INTERPOLATION, &mut ctx)?);
+    }
+    Ok(Value::String(NixString::new(out, ctx)))
+}
+
+fn base_name_of(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
+    let mut ctx = Context::default();
+    let bytes = m.coerce_to_string(&a[0], s, CoerceMode::PATH_APPEND, &mut ctx)?;
+    let mut end = bytes.len();
+    if end > 0 && bytes[end - 1] == b'/' {
+        end -= 1;
+    }
+    let start = bytes[..end]
+        .iter()
+        .rposition(|&c| c == b'/')
+        .map_or(0, |p| p + 1);
+    Ok(Value::String(NixString::new(&bytes[start..end], ctx)))
+}
+
+fn dir_of(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
+    let v = m.force(&a[0], s)?;
+    let mut ctx = Context::default();
+    let bytes = m.coerce_to_string(&v, s, CoerceMode::PATH_APPEND, &mut ctx)?;
+    let dir: &[u8] = match bytes.iter().rposition(|&c| c == b'/') {
+        None => b".",
+        Some(0) => b"/",
+        Some(p) => &bytes[..p],
+    };
+    if matches!(v, Value::Path(_)) {
+        let p = std::path::PathBuf::from(String::from_utf8_lossy(dir).into_owned());
+        return Ok(Value::path(p));
+    }
+    Ok(Value::String(NixString::new(dir, ctx)))
+}

@@ -1,0 +1,160 @@
+//! Attribute sets at run time: building them from bindings, selecting and testing paths.
+
+use std::rc::Rc;
+
+use super::Machine;
+use crate::env::Env;
+use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::ir::*;
+use crate::source::Span;
+use crate::symbol::Symbol;
+use crate::thunk::Thunk;
+use crate::value::{AttrEntry, Attrs, Value};
+
+impl Machine {
+    pub(super) fn eval_attrs(&mut self, a: &AttrsExpr, env: &Rc<Env>) -> EvalResult<Value> {
+        let b = &a.bindings;
+        let scope = if a.recursive {
+            Env::new(b.statics.len(), env)
+        } else {
+            env.clone()
+        };
+        let entries = self.static_values(b, &scope, a.recursive);
+        let mut attrs = Attrs::from_sorted(entries);
+        for d in b.dynamics.iter() {
+            let name = self.eval(d.name, &scope)?;
+            if matches!(name, Value::Null) {
+                continue;
+            }
+            let name = self.force_string_no_context(&name, d.span)?;
+            let sym = Symbol::from_bytes(name.as_bytes());
+            if let Some(prev) = attrs.get_entry(sym) {
+                let at = prev
+                    .pos
+                    .map(crate::source::describe_position)
+                    .unwrap_or_else(|| "(unknown position)".into());
+                return Err(EvalError::other(
+                    "eval::duplicate_attribute",
+                    format!("dynamic attribute '{sym}' already defined at {at}"),
+                    d.span,
+                ));
+            }
+            let value = self.maybe_thunk(d.value, &scope);
+            attrs.insert(sym, value, Some(d.span));
+        }
+        Ok(Value::attrs(attrs))
+    }
+
+    /// The frame of a `let`: one slot per binding, filled with thunks that see the frame.
+    pub(super) fn instantiate_frame(&mut self, b: &Bindings, env: &Rc<Env>) -> Rc<Env> {
+        let frame = Env::new(b.statics.len(), env);
+        self.static_values(b, &frame, true);
+        frame
+    }
+
+    /// The values of the static bindings; for recursive bindings also stored in `scope`.
+    fn static_values(&mut self, b: &Bindings, scope: &Rc<Env>, recursive: bool) -> Vec<AttrEntry> {
+        let sources: Vec<Value> = b
+            .inherit_sources
+            .iter()
+            .map(|e| self.maybe_thunk(e, scope))
+            .collect();
+        let mut entries = Vec::with_capacity(b.statics.len() + b.dynamics.len());
+        for (i, st) in b.statics.iter().enumerate() {
+            let value = match &st.value {
+                BindingValue::Expr(e) | BindingValue::Inherit(e) => self.maybe_thunk(e, scope),
+                BindingValue::InheritFrom { source, span } => Value::Thunk(Thunk::select(
+                    sources[*source as usize].clone(),
+                    st.name,
+                    *span,
+                )),
+            };
+            if recursive {
+                scope.set(i, value.clone());
+            }
+            entries.push(AttrEntry {
+                name: st.name,
+                value,
+                pos: Some(st.span),
+            });
+        }
+        entries
+    }
+
+    /// The name an attribute-path component denotes.
+    fn key_name(&mut self, key: &AttrKey, env: &Rc<Env>, span: Span) -> EvalResult<Symbol> {
+        match key {
+            AttrKey::Static(s) => Ok(*s),
+            AttrKey::Dynamic(e) => {
+                let v = self.eval(e, env)?;
+                let s = self.force_string_no_context(&v, span)?;
+                Ok(Symbol::from_bytes(s.as_bytes()))
+            }
+        }
+    }
+
+    pub(super) fn eval_select(&mut self, s: &Select, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut current = self.eval(s.expr, env)?;
+        for key in s.path.iter() {
+            let name = self.key_name(key, env, s.span)?;
+            let found = match &current {
+                Value::Attrs(a) => a.get(name).cloned(),
+                _ if s.default.is_some() => None,
+                other => return Err(self.type_error("a set", other, s.span)),
+            };
+            match found {
+                Some(v) => current = self.force(&v, s.span)?,
+                None => match s.default {
+                    Some(d) => return self.eval(d, env),
+                    None => return Err(self.missing_attribute(&current, name, s.span)),
+                },
+            }
+        }
+        Ok(current)
+    }
+
+    pub(super) fn eval_has_attr(&mut self, h: &HasAttr, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut current = self.eval(h.expr, env)?;
+        for key in h.path.iter() {
+            let name = self.key_name(key, env, h.span)?;
+            let next = match &current {
+                Value::Attrs(a) => a.get(name).cloned(),
+                _ => None,
+            };
+            match next {
+                Some(v) => current = self.force(&v, h.span)?,
+                None => return Ok(Value::Bool(false)),
+            }
+        }
+        Ok(Value::Bool(true))
+    }
+
+    /// `from.name`, forcing both (used by `inherit (e) x` thunks and builtins).
+    pub fn select_attr(&mut self, from: &Value, name: Symbol, span: Span) -> EvalResult<Value> {
+        let from = self.force(from, span)?;
+        let attrs = self.expect_attrs(&from, span)?;
+        match attrs.get(name) {
+            Some(v) => {
+                let v = v.clone();
+                self.force(&v, span)
+            }
+            None => Err(self.missing_attribute(&from, name, span)),
+        }
+    }
+
+    pub fn missing_attribute(&self, set: &Value, name: Symbol, span: Span) -> EvalError {
+        let suggestions = match set {
+            Value::Attrs(a) => {
+                crate::suggest::similar_names(name.as_str(), a.names().map(|n| n.as_str()))
+            }
+            _ => Vec::new(),
+        };
+        EvalError::new(
+            ErrorKind::MissingAttribute {
+                name: name.to_string(),
+                suggestions,
+            },
+            span,
+        )
+    }
+}

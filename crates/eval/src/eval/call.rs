@@ -1,0 +1,151 @@
+//! Function application: lambdas (plain and with formals), builtins and `__functor` sets.
+
+use std::rc::Rc;
+
+use super::Machine;
+use crate::env::Env;
+use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::ir::{Lambda, Param};
+use crate::source::Span;
+use crate::symbol::Symbol;
+use crate::thunk::Thunk;
+use crate::value::{Closure, PrimOpApp, Value};
+
+impl Machine {
+    /// Applies a forced function value to one (possibly unforced) argument; the result is
+    /// forced.
+    pub fn call(&mut self, function: Value, arg: Value, span: Span) -> EvalResult<Value> {
+        match function {
+            Value::Lambda(c) => self.call_lambda(&c, arg, span),
+            Value::PrimOp(op) => {
+                if op.arity == 1 {
+                    (op.func)(self, &[arg], span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp {
+                        op,
+                        args: vec![arg],
+                    })))
+                }
+            }
+            Value::PrimOpApp(app) => {
+                let mut args = Vec::with_capacity(app.args.len() + 1);
+                args.extend(app.args.iter().cloned());
+                args.push(arg);
+                if args.len() == app.op.arity {
+                    (app.op.func)(self, &args, span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
+                }
+            }
+            Value::Attrs(ref a) => match a.get(Symbol::new("__functor")) {
+                Some(functor) => {
+                    let functor = functor.clone();
+                    let functor = self.force(&functor, span)?;
+                    let partial = self.call(functor, function.clone(), span)?;
+                    self.call(partial, arg, span)
+                }
+                None => Err(EvalError::new(
+                    ErrorKind::NotCallable {
+                        found: function.type_phrase(),
+                    },
+                    span,
+                )),
+            },
+            Value::Thunk(t) => {
+                let f = t.force(self, span)?;
+                self.call(f, arg, span)
+            }
+            other => Err(EvalError::new(
+                ErrorKind::NotCallable {
+                    found: other.type_phrase(),
+                },
+                span,
+            )),
+        }
+    }
+
+    /// Applies a function to several arguments in turn.
+    pub fn call_many(&mut self, function: &Value, args: &[Value], span: Span) -> EvalResult<Value> {
+        let mut f = self.force(function, span)?;
+        for a in args {
+            f = self.call(f, a.clone(), span)?;
+        }
+        Ok(f)
+    }
+
+    /// A thunk for `function arg`, evaluated only when demanded.
+    pub fn lazy_call(&self, function: &Value, arg: Value, span: Span) -> Value {
+        Value::Thunk(Thunk::apply(function.clone(), arg, span))
+    }
+
+    fn call_lambda(&mut self, closure: &Closure, arg: Value, span: Span) -> EvalResult<Value> {
+        let lambda = closure.lambda;
+        let frame = match &lambda.param {
+            Param::Ident(_) => Env::with_values(vec![arg], &closure.env),
+            Param::Formals(formals) => {
+                let arg = self.force(&arg, span)?;
+                let attrs = self.expect_attrs(&arg, span).map_err(|e| {
+                    e.with_label(lambda.span, "the function expects a set of arguments")
+                })?;
+                let frame = Env::new(lambda.frame_size as usize, &closure.env);
+                for (i, formal) in formals.entries.iter().enumerate() {
+                    let value = match attrs.get(formal.name) {
+                        Some(v) => v.clone(),
+                        None => match formal.default {
+                            Some(d) => self.maybe_thunk(d, &frame),
+                            None => {
+                                return Err(EvalError::new(
+                                    ErrorKind::MissingArgument {
+                                        function: describe_lambda(lambda),
+                                        name: formal.name.to_string(),
+                                    },
+                                    lambda.span,
+                                )
+                                .with_label(span, "called here"));
+                            }
+                        },
+                    };
+                    frame.set(i, value);
+                }
+                if !formals.ellipsis {
+                    for name in attrs.names() {
+                        if !formals.entries.iter().any(|f| f.name == name) {
+                            let suggestions = crate::suggest::similar_names(
+                                name.as_str(),
+                                formals.entries.iter().map(|f| f.name.as_str()),
+                            );
+                            let mut err = EvalError::new(
+                                ErrorKind::UnexpectedArgument {
+                                    function: describe_lambda(lambda),
+                                    name: name.to_string(),
+                                },
+                                lambda.span,
+                            )
+                            .with_label(span, "called here");
+                            if !suggestions.is_empty() {
+                                err = err.with_note(format!(
+                                    "did you mean '{}'?",
+                                    suggestions.join("' or '")
+                                ));
+                            }
+                            return Err(err);
+                        }
+                    }
+                }
+                if formals.at.is_some() {
+                    frame.set(formals.entries.len(), arg);
+                }
+                frame
+            }
+        };
+        self.eval(lambda.body, &frame)
+    }
+}
+
+/// "function 'name'" or "anonymous function", as Nix's messages name a lambda.
+pub fn describe_lambda(lambda: &Lambda) -> String {
+    match lambda.name.get() {
+        Some(name) => format!("function '{name}'"),
+        None => "anonymous function".to_string(),
+    }
+}

@@ -1,0 +1,182 @@
+//! Loading Nix files: `import`, `scopedImport`, `-E` expressions and `<…>` search paths.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use super::Machine;
+use crate::env::Env;
+use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::ir::ExprRef;
+use crate::lower::{lower_root, LowerContext};
+use crate::source::{add_source, Origin, Span};
+use crate::symbol::Symbol;
+use crate::syntax::{parse, SyntaxError};
+use crate::thunk::Thunk;
+use crate::value::Value;
+
+/// One `-I` / `NIX_PATH` entry: `prefix=path` or a bare directory (`prefix` empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchPathEntry {
+    pub prefix: String,
+    pub path: String,
+}
+
+impl SearchPathEntry {
+    pub fn parse(s: &str) -> SearchPathEntry {
+        match s.split_once('=') {
+            Some((prefix, path)) => SearchPathEntry {
+                prefix: prefix.into(),
+                path: path.into(),
+            },
+            None => SearchPathEntry {
+                prefix: String::new(),
+                path: s.into(),
+            },
+        }
+    }
+
+    /// Entries of a colon-separated `NIX_PATH`.
+    pub fn parse_list(s: &str) -> Vec<SearchPathEntry> {
+        s.split(':')
+            .filter(|e| !e.is_empty())
+            .map(SearchPathEntry::parse)
+            .collect()
+    }
+}
+
+impl Machine {
+    /// Parses and lowers source text; syntax errors become one evaluation error holding all.
+    pub fn compile(
+        &mut self,
+        origin: Origin,
+        text: Rc<str>,
+        base_dir: &Path,
+        outer_frame: Option<&[Symbol]>,
+    ) -> EvalResult<ExprRef> {
+        let file = add_source(origin, text.clone());
+        let parsed = parse(file, &text);
+        if !parsed.errors.is_empty() {
+            return Err(syntax_error(parsed.errors));
+        }
+        let home = self.io.get_env("HOME").map(PathBuf::from);
+        let globals = self.globals().clone();
+        let ctx = LowerContext {
+            file,
+            base_dir,
+            home: home.as_deref(),
+            globals: &globals,
+            outer_frame,
+        };
+        lower_root(&ctx, &parsed.root).map_err(syntax_error)
+    }
+
+    /// Evaluates an expression given as text (`-E`), relative paths against `base_dir`.
+    pub fn eval_source(&mut self, name: &str, text: &str, base_dir: &Path) -> EvalResult<Value> {
+        let expr = self.compile(Origin::Text(name.into()), text.into(), base_dir, None)?;
+        let env = self.root_env().clone();
+        self.eval(expr, &env)
+    }
+
+    /// `import path`: evaluates a file once; later imports of the same path share the value.
+    pub fn import_file(&mut self, path: &Path, span: Span) -> EvalResult<Value> {
+        let resolved = self.resolve_import_path(path);
+        if let Some(v) = self.import_cache.get(&resolved) {
+            let v = v.clone();
+            return self.force(&v, span);
+        }
+        let expr = self.load_file(&resolved, span, None)?;
+        let thunk = Value::Thunk(Thunk::suspended(expr, self.root_env().clone()));
+        self.import_cache.insert(resolved, thunk.clone());
+        self.force(&thunk, span)
+    }
+
+    /// `scopedImport scope path`: the names of `scope` are visible in the file, before builtins.
+    pub fn scoped_import(
+        &mut self,
+        scope: &crate::value::Attrs,
+        path: &Path,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let resolved = self.resolve_import_path(path);
+        let names: Vec<Symbol> = scope.names().collect();
+        let expr = self.load_file(&resolved, span, Some(&names))?;
+        let values = scope.values().cloned().collect();
+        let env = Env::with_values(values, self.root_env());
+        self.eval(expr, &env)
+    }
+
+    fn resolve_import_path(&self, path: &Path) -> PathBuf {
+        if self.io.is_directory(path) {
+            path.join("default.nix")
+        } else {
+            path.to_path_buf()
+        }
+    }
+
+    fn load_file(
+        &mut self,
+        path: &Path,
+        span: Span,
+        outer: Option<&[Symbol]>,
+    ) -> EvalResult<ExprRef> {
+        let bytes = self.io.read_file(path).map_err(|e| {
+            EvalError::new(
+                ErrorKind::Io(format!(
+                    "cannot import '{}': {}",
+                    path.display(),
+                    io_reason(&e)
+                )),
+                span,
+            )
+        })?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let base = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        self.compile(Origin::File(path.to_path_buf()), text.into(), &base, outer)
+    }
+
+    /// Resolves `<name/rest>` against the search path (what `builtins.findFile` does).
+    pub fn find_in_search_path(
+        &mut self,
+        entries: &[SearchPathEntry],
+        wanted: &str,
+        span: Span,
+    ) -> EvalResult<Value> {
+        for entry in entries {
+            let candidate = if entry.prefix.is_empty() {
+                Some(Path::new(&entry.path).join(wanted))
+            } else if wanted == entry.prefix {
+                Some(PathBuf::from(&entry.path))
+            } else if let Some(rest) = wanted
+                .strip_prefix(&entry.prefix)
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                Some(Path::new(&entry.path).join(rest))
+            } else {
+                None
+            };
+            if let Some(c) = candidate {
+                if self.io.path_exists(&c) {
+                    return Ok(Value::path(crate::lower::canonicalize_lexically(&c)));
+                }
+            }
+        }
+        Err(EvalError::other(
+            "eval::search_path",
+            format!("file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
+            span,
+        ))
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn syntax_error(errors: Vec<SyntaxError>) -> EvalError {
+    let span = errors.first().map(|e| e.span);
+    EvalError::new(ErrorKind::Syntax(errors), span)
+}

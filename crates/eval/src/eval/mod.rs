@@ -1,0 +1,422 @@
+//! The evaluator: walks lowered IR in environment frames, producing values in weak head
+//! normal form.
+//!
+//! Recursion in the evaluated program becomes recursion here; `stacker` grows the Rust stack on
+//! demand so that legitimately deep programs run, and a depth limit turns runaway recursion
+//! into an error with a position instead of exhausting memory.
+
+mod attrs;
+mod call;
+mod coerce;
+mod import;
+mod ops;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+pub use coerce::CoerceMode;
+pub use import::SearchPathEntry;
+pub use ops::Arith;
+
+use crate::env::Env;
+use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::io::EvalIO;
+use crate::ir::*;
+use crate::source::Span;
+use crate::symbol::Symbol;
+use crate::thunk::Thunk;
+use crate::value::{AttrEntry, Attrs, Closure, NixString, Value};
+
+/// How the evaluator reports `builtins.trace` and warnings; the CLI prints them.
+pub trait Observer {
+    fn trace(&mut self, message: &str);
+    fn warn(&mut self, message: &str);
+}
+
+/// Prints nothing; for tests and embedding.
+pub struct SilentObserver;
+
+impl Observer for SilentObserver {
+    fn trace(&mut self, _: &str) {}
+    fn warn(&mut self, _: &str) {}
+}
+
+pub struct EvalOptions {
+    pub search_path: Vec<SearchPathEntry>,
+    /// Maximum nesting of evaluation; deeper programs fail with a stack-overflow error.
+    pub max_depth: usize,
+    pub system: String,
+    pub store_dir: String,
+    /// Allow impure builtins (`currentTime`, `getEnv` …). Nix 2.8 without flakes is impure.
+    pub impure: bool,
+    pub abort_on_warn: bool,
+    /// `--option NAME VALUE` settings, kept for builtins that consult them.
+    pub settings: HashMap<String, String>,
+}
+
+impl Default for EvalOptions {
+    fn default() -> EvalOptions {
+        EvalOptions {
+            search_path: Vec::new(),
+            max_depth: 1_000_000,
+            system: default_system(),
+            store_dir: "/nix/store".into(),
+            impure: true,
+            abort_on_warn: false,
+            settings: HashMap::new(),
+        }
+    }
+}
+
+fn default_system() -> String {
+    let arch = std::env::consts::ARCH;
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    };
+    format!("{arch}-{os}")
+}
+
+/// Services the evaluator needs from the store layer (computing and writing store paths).
+/// The CLI provides the real one; without it, store-touching builtins fail clearly.
+pub trait StoreAccess {
+    /// Copies a local path into the store (as path interpolation does) and returns its path.
+    fn copy_path(&mut self, path: &std::path::Path) -> Result<String, String>;
+}
+
+pub struct Machine {
+    pub io: Box<dyn EvalIO>,
+    pub options: EvalOptions,
+    pub observer: Box<dyn Observer>,
+    pub store: Option<Box<dyn StoreAccess>>,
+    globals: Rc<HashMap<Symbol, Value>>,
+    root_env: Rc<Env>,
+    import_cache: HashMap<PathBuf, Value>,
+    /// Paths already copied into the store, so each is hashed once.
+    pub(crate) copied_paths: HashMap<PathBuf, String>,
+    depth: usize,
+}
+
+/// Grow the stack in segments of this size whenever less than `RED_ZONE` remains.
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+impl Machine {
+    pub fn new(io: Box<dyn EvalIO>, options: EvalOptions) -> Machine {
+        let mut m = Machine {
+            io,
+            options,
+            observer: Box::new(SilentObserver),
+            store: None,
+            globals: Rc::new(HashMap::new()),
+            root_env: Env::root(),
+            import_cache: HashMap::new(),
+            copied_paths: HashMap::new(),
+            depth: 0,
+        };
+        m.globals = Rc::new(crate::builtins::globals(&m));
+        m
+    }
+
+    pub fn globals(&self) -> &Rc<HashMap<Symbol, Value>> {
+        &self.globals
+    }
+
+    pub fn root_env(&self) -> &Rc<Env> {
+        &self.root_env
+    }
+
+    /// Evaluates `expr` in `env` to weak head normal form (never returns a thunk).
+    pub fn eval(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        self.depth += 1;
+        if self.depth > self.options.max_depth {
+            self.depth -= 1;
+            return Err(EvalError::new(
+                ErrorKind::StackOverflow,
+                crate::ir_span(expr),
+            ));
+        }
+        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval_inner(expr, env));
+        self.depth -= 1;
+        result
+    }
+
+    fn eval_inner(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        match expr {
+            Expr::Const(v) => Ok(v.clone()),
+            Expr::Var(var) => {
+                let v = env.ancestor(var.depth).get(var.index).clone();
+                self.force(&v, var.span)
+            }
+            Expr::WithVar(w) => self.lookup_with(w, env),
+            Expr::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure {
+                lambda: l,
+                env: env.clone(),
+            }))),
+            Expr::Call(c) => {
+                let mut f = self.eval(c.function, env)?;
+                for arg in c.args.iter() {
+                    let arg = self.maybe_thunk(arg, env);
+                    f = self.call(f, arg, c.span)?;
+                }
+                Ok(f)
+            }
+            Expr::Attrs(a) => self.eval_attrs(a, env),
+            Expr::List(items) => {
+                let values = items.iter().map(|e| self.maybe_thunk(e, env)).collect();
+                Ok(Value::list(values))
+            }
+            Expr::Select(s) => self.eval_select(s, env),
+            Expr::HasAttr(h) => self.eval_has_attr(h, env),
+            Expr::Let(l) => {
+                let frame = self.instantiate_frame(&l.bindings, env);
+                self.eval(l.body, &frame)
+            }
+            Expr::With(w) => {
+                let ns = self.maybe_thunk(w.namespace, env);
+                let frame = Env::with_values(vec![ns], env);
+                self.eval(w.body, &frame)
+            }
+            Expr::If(i) => {
+                let cond = self.eval(i.cond, env)?;
+                if self.expect_bool(&cond, i.span)? {
+                    self.eval(i.then, env)
+                } else {
+                    self.eval(i.otherwise, env)
+                }
+            }
+            Expr::Assert(a) => {
+                let cond = self.eval(a.cond, env)?;
+                if self.expect_bool(&cond, a.span)? {
+                    self.eval(a.body, env)
+                } else {
+                    Err(EvalError::new(
+                        ErrorKind::AssertionFailed(a.text.to_string()),
+                        a.span,
+                    ))
+                }
+            }
+            Expr::Not(e, span) => {
+                let v = self.eval(e, env)?;
+                Ok(Value::Bool(!self.expect_bool(&v, *span)?))
+            }
+            Expr::Binary(b) => self.eval_binary(b, env),
+            Expr::Concat(c) => self.eval_concat(c, env),
+            Expr::CurPos(span) => Ok(self.position_attrs(*span)),
+        }
+    }
+
+    /// What a container stores for `expr`: literals and variables directly (as Nix's
+    /// `maybeThunk` does), everything else as a suspended thunk.
+    pub fn maybe_thunk(&self, expr: ExprRef, env: &Rc<Env>) -> Value {
+        match expr {
+            Expr::Const(v) => v.clone(),
+            // A binding of the frame being filled may not exist yet (`let x = x;`).
+            Expr::Var(var) => match env.ancestor(var.depth).try_get(var.index) {
+                Some(v) => v.clone(),
+                None => Value::Thunk(Thunk::suspended(expr, env.clone())),
+            },
+            _ => Value::Thunk(Thunk::suspended(expr, env.clone())),
+        }
+    }
+
+    /// Forces a value to weak head normal form. `at` is where it was demanded.
+    pub fn force(&mut self, v: &Value, at: Span) -> EvalResult<Value> {
+        match v {
+            Value::Thunk(t) => t.force(self, at),
+            other => Ok(other.clone()),
+        }
+    }
+
+    fn lookup_with(&mut self, w: &WithVar, env: &Rc<Env>) -> EvalResult<Value> {
+        for &depth in w.with_depths.iter() {
+            let ns = env.ancestor(depth).get(0).clone();
+            let ns = self.force(&ns, w.span)?;
+            let attrs = self.expect_attrs(&ns, w.span)?;
+            if let Some(v) = attrs.get(w.name) {
+                let v = v.clone();
+                return self.force(&v, w.span);
+            }
+        }
+        Err(EvalError::new(
+            ErrorKind::UndefinedVariable(w.name.to_string()),
+            w.span,
+        ))
+    }
+
+    /// `{ file, line, column }` for `__curPos` and `unsafeGetAttrPos`.
+    pub fn position_attrs(&self, span: Span) -> Value {
+        let src = crate::source::source(span.file);
+        let (line, col) = src.line_col(span.start);
+        let mut a = Attrs::with_capacity(3);
+        a.push_sorted(Symbol::new("column"), Value::Int(col as i64), None);
+        a.push_sorted(Symbol::new("file"), Value::string(src.display_name()), None);
+        a.push_sorted(Symbol::new("line"), Value::Int(line as i64), None);
+        Value::attrs(a)
+    }
+
+    // Type expectations, with Nix's messages.
+
+    pub fn type_error(&self, expected: &'static str, found: &Value, span: Span) -> EvalError {
+        EvalError::new(
+            ErrorKind::TypeMismatch {
+                expected,
+                found: found.type_phrase(),
+                value: crate::print::brief(found),
+            },
+            span,
+        )
+    }
+
+    pub fn expect_bool(&self, v: &Value, span: Span) -> EvalResult<bool> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            other => Err(self.type_error("a Boolean", other, span)),
+        }
+    }
+
+    pub fn expect_int(&self, v: &Value, span: Span) -> EvalResult<i64> {
+        match v {
+            Value::Int(i) => Ok(*i),
+            other => Err(self.type_error("an integer", other, span)),
+        }
+    }
+
+    pub fn expect_attrs(&self, v: &Value, span: Span) -> EvalResult<Rc<Attrs>> {
+        match v {
+            Value::Attrs(a) => Ok(a.clone()),
+            other => Err(self.type_error("a set", other, span)),
+        }
+    }
+
+    pub fn expect_list(&self, v: &Value, span: Span) -> EvalResult<Rc<Vec<Value>>> {
+        match v {
+            Value::List(l) => Ok(l.clone()),
+            other => Err(self.type_error("a list", other, span)),
+        }
+    }
+
+    pub fn expect_string(&self, v: &Value, span: Span) -> EvalResult<NixString> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(self.type_error("a string", other, span)),
+        }
+    }
+
+    pub fn expect_function(&self, v: &Value, span: Span) -> EvalResult<()> {
+        if v.is_function() || matches!(v, Value::Attrs(a) if a.contains(Symbol::new("__functor"))) {
+            Ok(())
+        } else {
+            Err(self.type_error("a function", v, span))
+        }
+    }
+
+    // Forcing helpers used throughout the builtins.
+
+    pub fn force_bool(&mut self, v: &Value, span: Span) -> EvalResult<bool> {
+        let v = self.force(v, span)?;
+        self.expect_bool(&v, span)
+    }
+
+    pub fn force_int(&mut self, v: &Value, span: Span) -> EvalResult<i64> {
+        let v = self.force(v, span)?;
+        self.expect_int(&v, span)
+    }
+
+    pub fn force_attrs(&mut self, v: &Value, span: Span) -> EvalResult<Rc<Attrs>> {
+        let v = self.force(v, span)?;
+        self.expect_attrs(&v, span)
+    }
+
+    pub fn force_list(&mut self, v: &Value, span: Span) -> EvalResult<Rc<Vec<Value>>> {
+        let v = self.force(v, span)?;
+        self.expect_list(&v, span)
+    }
+
+    /// A string value (not coerced), context kept.
+    pub fn force_string(&mut self, v: &Value, span: Span) -> EvalResult<NixString> {
+        let v = self.force(v, span)?;
+        self.expect_string(&v, span)
+    }
+
+    /// A string value that must not refer to store paths (attribute names, file names …).
+    pub fn force_string_no_context(&mut self, v: &Value, span: Span) -> EvalResult<NixString> {
+        let s = self.force_string(v, span)?;
+        if s.has_context() {
+            let first = s.context().iter().next().unwrap_or_default().to_string();
+            return Err(EvalError::other(
+                "eval::string_has_context",
+                format!(
+                    "the string '{}' is not allowed to refer to a store path (such as '{}')",
+                    s.to_str_lossy(),
+                    first.trim_start_matches(['=', '!'])
+                ),
+                span,
+            ));
+        }
+        Ok(s)
+    }
+
+    /// Forces a value and everything inside it (`deepSeq`, `--strict`).
+    pub fn force_deep(&mut self, v: &Value, span: Span) -> EvalResult<Value> {
+        let v = self.force(v, span)?;
+        let mut seen = std::collections::HashSet::new();
+        self.force_deep_inner(&v, span, &mut seen)?;
+        Ok(v)
+    }
+
+    fn force_deep_inner(
+        &mut self,
+        v: &Value,
+        span: Span,
+        seen: &mut std::collections::HashSet<usize>,
+    ) -> EvalResult<()> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || match v {
+            Value::Attrs(a) => {
+                if !seen.insert(Rc::as_ptr(a) as usize) {
+                    return Ok(());
+                }
+                for e in a.entries() {
+                    let inner = self.force(&e.value, span).map_err(|err| {
+                        err.with_frame(
+                            e.pos,
+                            format!("while evaluating the attribute '{}'", e.name),
+                        )
+                    })?;
+                    self.force_deep_inner(&inner, span, seen).map_err(|err| {
+                        err.with_frame(
+                            e.pos,
+                            format!("while evaluating the attribute '{}'", e.name),
+                        )
+                    })?;
+                }
+                Ok(())
+            }
+            Value::List(l) => {
+                if !seen.insert(Rc::as_ptr(l) as usize) {
+                    return Ok(());
+                }
+                for item in l.iter() {
+                    let inner = self.force(item, span)?;
+                    self.force_deep_inner(&inner, span, seen)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        })
+    }
+
+    /// Builds an attribute set from entries given in any order (first definition wins).
+    pub fn attrs_from(&self, entries: Vec<(Symbol, Value)>) -> Value {
+        let entries = entries
+            .into_iter()
+            .map(|(name, value)| AttrEntry {
+                name,
+                value,
+                pos: None,
+            })
+            .collect();
+        Value::attrs(Attrs::from_unsorted(entries))
+    }
+}

@@ -1,0 +1,403 @@
+//! Operators: arithmetic, comparison, equality, `//`, `++` and `+`-concatenation.
+
+use std::rc::Rc;
+
+use super::{CoerceMode, Machine};
+use crate::env::Env;
+use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::ir::*;
+use crate::source::Span;
+use crate::symbol::Symbol;
+use crate::value::{Context, NixString, Value};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Machine {
+    pub(super) fn eval_binary(&mut self, b: &Binary, env: &Rc<Env>) -> EvalResult<Value> {
+        let span = b.span;
+        match b.op {
+            BinaryOp::And => {
+                let l = self.eval(b.lhs, env)?;
+                if !self.expect_bool(&l, span)? {
+                    return Ok(Value::Bool(false));
+                }
+                let r = self.eval(b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, span)?))
+            }
+            BinaryOp::Or => {
+                let l = self.eval(b.lhs, env)?;
+                if self.expect_bool(&l, span)? {
+                    return Ok(Value::Bool(true));
+                }
+                let r = self.eval(b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, span)?))
+            }
+            BinaryOp::Implies => {
+                let l = self.eval(b.lhs, env)?;
+                if !self.expect_bool(&l, span)? {
+                    return Ok(Value::Bool(true));
+                }
+                let r = self.eval(b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, span)?))
+            }
+            BinaryOp::Eq | BinaryOp::NotEq => {
+                let l = self.eval(b.lhs, env)?;
+                let r = self.eval(b.rhs, env)?;
+                let eq = self.values_equal(&l, &r, span)?;
+                Ok(Value::Bool(eq == (b.op == BinaryOp::Eq)))
+            }
+            BinaryOp::Update => {
+                let l = self.eval(b.lhs, env)?;
+                let r = self.eval(b.rhs, env)?;
+                let la = self.expect_attrs(&l, span)?;
+                let ra = self.expect_attrs(&r, span)?;
+                Ok(update(&l, &la, &r, &ra))
+            }
+            BinaryOp::ConcatLists => {
+                let l = self.eval(b.lhs, env)?;
+                let r = self.eval(b.rhs, env)?;
+                let ll = self.expect_list(&l, span)?;
+                let rl = self.expect_list(&r, span)?;
+                if rl.is_empty() {
+                    return Ok(l);
+                }
+                if ll.is_empty() {
+                    return Ok(r);
+                }
+                let mut items = Vec::with_capacity(ll.len() + rl.len());
+                items.extend(ll.iter().cloned());
+                items.extend(rl.iter().cloned());
+                Ok(Value::list(items))
+            }
+            BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                let l = self.eval(b.lhs, env)?;
+                let r = self.eval(b.rhs, env)?;
+                let op = match b.op {
+                    BinaryOp::Sub => Arith::Sub,
+                    BinaryOp::Mul => Arith::Mul,
+                    _ => Arith::Div,
+                };
+                self.arith(op, &l, &r, span)
+            }
+            BinaryOp::Less | BinaryOp::Greater | BinaryOp::LessEq | BinaryOp::GreaterEq => {
+                let l = self.eval(b.lhs, env)?;
+                let r = self.eval(b.rhs, env)?;
+                let result = match b.op {
+                    BinaryOp::Less => self.less_than(&l, &r, span)?,
+                    BinaryOp::Greater => self.less_than(&r, &l, span)?,
+                    BinaryOp::LessEq => !self.less_than(&r, &l, span)?,
+                    _ => !self.less_than(&l, &r, span)?,
+                };
+                Ok(Value::Bool(result))
+            }
+        }
+    }
+
+    /// Integer and float arithmetic of the `__sub`/`__mul`/`__div` builtins (and `add`):
+    /// a float operand makes the result a float; integer overflow is an error.
+    pub fn arith(&mut self, op: Arith, l: &Value, r: &Value, span: Span) -> EvalResult<Value> {
+        let l = self.force(l, span)?;
+        let r = self.force(r, span)?;
+        match (&l, &r) {
+            (Value::Int(a), Value::Int(b)) => {
+                let (a, b) = (*a, *b);
+                let result = match op {
+                    Arith::Add => a.checked_add(b),
+                    Arith::Sub => a.checked_sub(b),
+                    Arith::Mul => a.checked_mul(b),
+                    Arith::Div => {
+                        if b == 0 {
+                            return Err(EvalError::new(ErrorKind::DivisionByZero, span));
+                        }
+                        a.checked_div(b)
+                    }
+                };
+                result
+                    .map(Value::Int)
+                    .ok_or_else(|| EvalError::new(ErrorKind::IntegerOverflow, span))
+            }
+            _ => {
+                let a = self.as_float(&l, span)?;
+                let b = self.as_float(&r, span)?;
+                Ok(Value::Float(match op {
+                    Arith::Add => a + b,
+                    Arith::Sub => a - b,
+                    Arith::Mul => a * b,
+                    Arith::Div => {
+                        if b == 0.0 {
+                            return Err(EvalError::new(ErrorKind::DivisionByZero, span));
+                        }
+                        a / b
+                    }
+                }))
+            }
+        }
+    }
+
+    fn as_float(&self, v: &Value, span: Span) -> EvalResult<f64> {
+        match v {
+            Value::Int(i) => Ok(*i as f64),
+            Value::Float(f) => Ok(*f),
+            other => Err(self.type_error("a float", other, span)),
+        }
+    }
+
+    /// `builtins.lessThan`: numbers, strings, paths and (lexicographically) lists.
+    pub fn less_than(&mut self, l: &Value, r: &Value, span: Span) -> EvalResult<bool> {
+        let l = self.force(l, span)?;
+        let r = self.force(r, span)?;
+        match (&l, &r) {
+            (Value::Int(a), Value::Int(b)) => Ok(a < b),
+            (Value::Int(a), Value::Float(b)) => Ok((*a as f64) < *b),
+            (Value::Float(a), Value::Int(b)) => Ok(*a < (*b as f64)),
+            (Value::Float(a), Value::Float(b)) => Ok(a < b),
+            (Value::String(a), Value::String(b)) => Ok(a.as_bytes() < b.as_bytes()),
+            (Value::Path(a), Value::Path(b)) => Ok(a.as_os_str() < b.as_os_str()),
+            (Value::List(a), Value::List(b)) => {
+                for i in 0.. {
+                    if i == b.len() {
+                        return Ok(false);
+                    }
+                    if i == a.len() {
+                        return Ok(true);
+                    }
+                    if !self.values_equal(&a[i], &b[i], span)? {
+                        return self.less_than(&a[i], &b[i], span);
+                    }
+                }
+                unreachable!("the loop returns")
+            }
+            _ => Err(EvalError::other(
+                "eval::incomparable",
+                format!(
+                    "cannot compare {} with {}",
+                    l.type_phrase(),
+                    r.type_phrase()
+                ),
+                span,
+            )),
+        }
+    }
+
+    /// Nix's `==`: deep on lists and sets, numbers across int/float, derivations by `outPath`,
+    /// functions never equal (but a value is equal to itself inside containers).
+    pub fn values_equal(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
+        let a = self.force(a, span)?;
+        let b = self.force(b, span)?;
+        self.forced_equal(&a, &b, span)
+    }
+
+    fn forced_equal(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
+        Ok(match (a, b) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Int(x), Value::Float(y)) => (*x as f64) == *y,
+            (Value::Float(x), Value::Int(y)) => *x == (*y as f64),
+            (Value::Float(x), Value::Float(y)) => x == y,
+            (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
+            (Value::Path(x), Value::Path(y)) => x == y,
+            (Value::List(x), Value::List(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    return Ok(true);
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if p.ptr_eq(q) {
+                        continue;
+                    }
+                    if !self.values_equal(p, q, span)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    return Ok(true);
+                }
+                if self.is_derivation(x, span)? && self.is_derivation(y, span)? {
+                    let out = Symbol::new("outPath");
+                    if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
+                        let (p, q) = (p.clone(), q.clone());
+                        return self.values_equal(&p, &q, span);
+                    }
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.entries().iter().zip(y.entries().iter()) {
+                    if p.name != q.name {
+                        return Ok(false);
+                    }
+                    if p.value.ptr_eq(&q.value) {
+                        continue;
+                    }
+                    if !self.values_equal(&p.value, &q.value, span)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            _ => false,
+        })
+    }
+
+    /// True for sets with `type = "derivation"`.
+    pub fn is_derivation(&mut self, attrs: &crate::value::Attrs, span: Span) -> EvalResult<bool> {
+        match attrs.get(Symbol::new("type")) {
+            Some(t) => {
+                let t = t.clone();
+                let t = self.force(&t, span)?;
+                Ok(matches!(&t, Value::String(s) if s.as_bytes() == b"derivation"))
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// `a + b`, string interpolation and interpolated paths (Nix's `ExprConcatStrings`).
+    pub(super) fn eval_concat(&mut self, c: &Concat, env: &Rc<Env>) -> EvalResult<Value> {
+        enum Acc {
+            Int(i64),
+            Float(f64),
+            Text {
+                path: bool,
+                bytes: Vec<u8>,
+                context: Context,
+            },
+        }
+        let mut acc: Option<Acc> = if c.force_string {
+            Some(Acc::Text {
+                path: false,
+                bytes: Vec::new(),
+                context: Context::default(),
+            })
+        } else {
+            None
+        };
+        for (i, (part, pspan)) in c.parts.iter().enumerate() {
+            let v = self.eval(part, env)?;
+            acc = Some(match acc {
+                None => match v {
+                    Value::Int(n) => Acc::Int(n),
+                    Value::Float(f) => Acc::Float(f),
+                    Value::Path(p) => Acc::Text {
+                        path: true,
+                        bytes: p.as_os_str().as_encoded_bytes().to_vec(),
+                        context: Context::default(),
+                    },
+                    other => {
+                        let mut context = Context::default();
+                        let s = self.coerce_to_string(
+                            &other,
+                            *pspan,
+                            CoerceMode::INTERPOLATION,
+                            &mut context,
+                        )?;
+                        Acc::Text {
+                            path: false,
+                            bytes: s,
+                            context,
+                        }
+                    }
+                },
+                Some(Acc::Int(n)) => match v {
+                    Value::Int(m) => Acc::Int(
+                        n.checked_add(m)
+                            .ok_or_else(|| EvalError::new(ErrorKind::IntegerOverflow, c.span))?,
+                    ),
+                    Value::Float(f) => Acc::Float(n as f64 + f),
+                    other => {
+                        return Err(EvalError::other(
+                            "eval::type_mismatch",
+                            format!("cannot add {} to an integer", other.type_phrase()),
+                            *pspan,
+                        ))
+                    }
+                },
+                Some(Acc::Float(x)) => match v {
+                    Value::Int(m) => Acc::Float(x + m as f64),
+                    Value::Float(f) => Acc::Float(x + f),
+                    other => {
+                        return Err(EvalError::other(
+                            "eval::type_mismatch",
+                            format!("cannot add {} to a float", other.type_phrase()),
+                            *pspan,
+                        ))
+                    }
+                },
+                Some(Acc::Text {
+                    path,
+                    mut bytes,
+                    mut context,
+                }) => {
+                    let mode = if path {
+                        CoerceMode::PATH_APPEND
+                    } else {
+                        CoerceMode::INTERPOLATION
+                    };
+                    let s = self.coerce_to_string(&v, *pspan, mode, &mut context)?;
+                    bytes.extend_from_slice(&s);
+                    Acc::Text {
+                        path,
+                        bytes,
+                        context,
+                    }
+                }
+            });
+            let _ = i;
+        }
+        Ok(match acc {
+            Some(Acc::Int(n)) => Value::Int(n),
+            Some(Acc::Float(f)) => Value::Float(f),
+            Some(Acc::Text {
+                path: true,
+                bytes,
+                context,
+            }) => {
+                if !context.is_empty() {
+                    return Err(EvalError::other(
+                        "eval::path_with_context",
+                        "a string that refers to a store path cannot be appended to a path",
+                        c.span,
+                    ));
+                }
+                let p = std::path::PathBuf::from(std::ffi::OsString::from(
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ));
+                Value::path(crate::lower::canonicalize_lexically(&p))
+            }
+            Some(Acc::Text {
+                path: false,
+                bytes,
+                context,
+            }) => Value::String(NixString::new(bytes, context)),
+            None => Value::string(""),
+        })
+    }
+}
+
+/// `l // r`, reusing an operand when the other is empty (as Nix does, which `«repeated»`
+/// printing can observe).
+pub fn update(
+    l: &Value,
+    la: &Rc<crate::value::Attrs>,
+    r: &Value,
+    ra: &Rc<crate::value::Attrs>,
+) -> Value {
+    if ra.is_empty() {
+        return l.clone();
+    }
+    if la.is_empty() {
+        return r.clone();
+    }
+    Value::Attrs(Rc::new(la.update(ra)))
+}

@@ -1,0 +1,108 @@
+//! Values to JSON, as Nix 2.8's `printValueAsJSON` writes it (`builtins.toJSON`, `--json`).
+
+use crate::error::{EvalError, EvalResult};
+use crate::eval::{CoerceMode, Machine};
+use crate::source::Span;
+use crate::symbol::Symbol;
+use crate::value::{Context, Value};
+
+/// Appends the JSON of `v` to `out`, collecting string contexts into `ctx`. Sets with
+/// `__toString` or `outPath` become strings, paths are copied to the store.
+pub fn json_into(
+    m: &mut Machine,
+    v: &Value,
+    span: Span,
+    out: &mut String,
+    ctx: &mut Context,
+) -> EvalResult<()> {
+    let v = m.force(v, span)?;
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v {
+        Value::Null => {
+            out.push_str("null");
+            Ok(())
+        }
+        Value::Bool(b) => {
+            out.push_str(if *b { "true" } else { "false" });
+            Ok(())
+        }
+        Value::Int(i) => {
+            out.push_str(&i.to_string());
+            Ok(())
+        }
+        Value::Float(f) => {
+            out.push_str(&crate::print::format_float(*f));
+            Ok(())
+        }
+        Value::String(s) => {
+            ctx.extend(s.context());
+            escape_json(out, s.as_bytes());
+            Ok(())
+        }
+        Value::Path(p) => {
+            let store_path = m.copy_path_to_store(p, span)?;
+            ctx.insert(&store_path);
+            escape_json(out, store_path.as_bytes());
+            Ok(())
+        }
+        Value::Attrs(a) => {
+            if a.contains(Symbol::new("__toString")) {
+                let s = m.coerce_to_string(&v, span, CoerceMode::PATH_APPEND, ctx)?;
+                escape_json(out, &s);
+                return Ok(());
+            }
+            if let Some(outp) = a.get(Symbol::new("outPath")) {
+                let outp = outp.clone();
+                return json_into(m, &outp, span, out, ctx);
+            }
+            out.push('{');
+            for (i, e) in a.entries().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                escape_json(out, e.name.as_str().as_bytes());
+                out.push(':');
+                json_into(m, &e.value, e.pos.unwrap_or(span), out, ctx)?;
+            }
+            out.push('}');
+            Ok(())
+        }
+        Value::List(l) => {
+            out.push('[');
+            for (i, item) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_into(m, item, span, out, ctx)?;
+            }
+            out.push(']');
+            Ok(())
+        }
+        other => Err(EvalError::other(
+            "eval::not_json",
+            format!("cannot convert {} to JSON", other.type_phrase()),
+            span,
+        )),
+    })
+}
+
+/// JSON string escaping as Nix 2.8 writes it: `"`, `\`, `\n`, `\r`, `\t`, other control
+/// characters as `\u00xx`; all other bytes (UTF-8 included) raw.
+pub fn escape_json(out: &mut String, bytes: &[u8]) {
+    let mut buf = Vec::with_capacity(bytes.len() + 2);
+    buf.push(b'"');
+    for &c in bytes {
+        match c {
+            b'"' | b'\\' => {
+                buf.push(b'\\');
+                buf.push(c);
+            }
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            0..=0x1f => buf.extend_from_slice(format!("\\u{c:04x}").as_bytes()),
+            _ => buf.push(c),
+        }
+    }
+    buf.push(b'"');
+    out.push_str(&String::from_utf8_lossy(&buf));
+}

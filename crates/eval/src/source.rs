@@ -1,0 +1,111 @@
+//! Source files and spans.
+//!
+//! Every parsed file (or `-E` expression) is registered once in the thread's [`SourceMap`] and
+//! named by a [`FileId`]; a [`Span`] is a byte range in one of them. Spans are plain `Copy` data
+//! so that the IR and errors can carry them freely; turning them into line/column pairs (or into
+//! miette labels) happens only when a diagnostic is rendered.
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FileId(u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: u32, end: u32) -> Span {
+        Span { file, start, end }
+    }
+
+    /// The empty span at the start of this one, for errors that point at a position.
+    pub fn start_point(self) -> Span {
+        Span {
+            end: self.start,
+            ..self
+        }
+    }
+}
+
+/// Where a source came from: a file on disk or a command-line / string expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    /// `-E` expressions, stdin and other text without a file, with a display name.
+    Text(String),
+}
+
+pub struct SourceFile {
+    pub origin: Origin,
+    pub text: Rc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    fn new(origin: Origin, text: Rc<str>) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        SourceFile {
+            origin,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column of a byte offset; columns count characters, as Nix counts bytes
+    /// in 2.8 (its lexer advances the column per byte), so we count bytes too.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        (line as u32 + 1, offset - self.line_starts[line] + 1)
+    }
+
+    pub fn display_name(&self) -> String {
+        match &self.origin {
+            Origin::File(p) => p.display().to_string(),
+            Origin::Text(name) => name.clone(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct SourceMap {
+    files: Vec<Rc<SourceFile>>,
+}
+
+thread_local! {
+    static SOURCES: RefCell<SourceMap> = RefCell::new(SourceMap::default());
+}
+
+/// Registers a source text and returns its id.
+pub fn add_source(origin: Origin, text: Rc<str>) -> FileId {
+    SOURCES.with(|s| {
+        let mut s = s.borrow_mut();
+        s.files.push(Rc::new(SourceFile::new(origin, text)));
+        FileId(s.files.len() as u32 - 1)
+    })
+}
+
+pub fn source(file: FileId) -> Rc<SourceFile> {
+    SOURCES.with(|s| s.borrow().files[file.0 as usize].clone())
+}
+
+/// `file:line:col` for a span's start, the form Nix prints after `at`.
+pub fn describe_position(span: Span) -> String {
+    let f = source(span.file);
+    let (line, col) = f.line_col(span.start);
+    format!("{}:{}:{}", f.display_name(), line, col)
+}

@@ -1,0 +1,176 @@
+//! Parsing: source text to rnix's lossless tree plus every syntax error found.
+//!
+//! Parsing never fails and never panics: it returns the tree and all its errors, each with a
+//! span. Lowering adds the errors Nix reports at parse time that rnix does not (undefined
+//! variables, duplicate attributes, …).
+
+use rnix::{SyntaxKind, TextRange};
+
+use crate::source::{FileId, Span};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+    /// A stable code: `syntax::unexpected_token`, `syntax::undefined_variable`, ….
+    pub code: &'static str,
+}
+
+impl SyntaxError {
+    pub fn new(span: Span, code: &'static str, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            span,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+pub fn span_of(file: FileId, range: TextRange) -> Span {
+    Span::new(file, range.start().into(), range.end().into())
+}
+
+pub struct Parsed {
+    pub root: rnix::Root,
+    pub errors: Vec<SyntaxError>,
+}
+
+pub fn parse(file: FileId, text: &str) -> Parsed {
+    let parse = rnix::Root::parse(text);
+    let end = Span::new(file, text.len() as u32, text.len() as u32);
+    let mut errors: Vec<SyntaxError> = parse
+        .errors()
+        .iter()
+        .map(|e| convert_error(file, end, e))
+        .collect();
+    // rnix reports some errors twice or out of order; keep the first at each position.
+    errors.sort_by_key(|e| (e.span.start, e.span.end));
+    errors.dedup_by(|b, a| a.span.start == b.span.start);
+    Parsed {
+        root: parse.tree(),
+        errors,
+    }
+}
+
+fn convert_error(file: FileId, end: Span, e: &rnix::ParseError) -> SyntaxError {
+    use rnix::ParseError as P;
+    match e {
+        P::Unexpected(r) => SyntaxError::new(
+            span_of(file, *r),
+            "syntax::unexpected",
+            "syntax error, unexpected input",
+        ),
+        P::UnexpectedExtra(r) => SyntaxError::new(
+            span_of(file, *r),
+            "syntax::unexpected_token",
+            "syntax error, unexpected token after the end of the expression",
+        ),
+        P::UnexpectedWanted(got, r, wanted) => SyntaxError::new(
+            span_of(file, *r),
+            "syntax::unexpected_token",
+            format!(
+                "syntax error, unexpected {}, expecting {}",
+                token_name(*got),
+                wanted_list(wanted)
+            ),
+        ),
+        P::UnexpectedDoubleBind(r) => SyntaxError::new(
+            span_of(file, *r),
+            "syntax::double_bind",
+            "syntax error, a function argument may be bound with '@' only once",
+        ),
+        P::UnexpectedEOF => SyntaxError::new(
+            end,
+            "syntax::unexpected_eof",
+            "syntax error, unexpected end of file",
+        ),
+        P::UnexpectedEOFWanted(wanted) => SyntaxError::new(
+            end,
+            "syntax::unexpected_eof",
+            format!(
+                "syntax error, unexpected end of file, expecting {}",
+                wanted_list(wanted)
+            ),
+        ),
+        P::DuplicatedArgs(r, name) => SyntaxError::new(
+            span_of(file, *r),
+            "syntax::duplicate_formal",
+            format!("duplicate formal function argument '{name}'"),
+        ),
+        P::RecursionLimitExceeded => SyntaxError::new(
+            end,
+            "syntax::too_deep",
+            "the expression is nested too deeply to be parsed",
+        ),
+        _ => SyntaxError::new(end, "syntax::unexpected", "syntax error"),
+    }
+}
+
+fn wanted_list(kinds: &[SyntaxKind]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| token_name(*k)).collect();
+    match names.len() {
+        0 => "something else".into(),
+        1 => names[0].into(),
+        _ => format!("one of {}", names.join(", ")),
+    }
+}
+
+/// The name of a token as a user would write it.
+pub fn token_name(kind: SyntaxKind) -> &'static str {
+    use SyntaxKind::*;
+    match kind {
+        TOKEN_ADD => "'+'",
+        TOKEN_AND_AND => "'&&'",
+        TOKEN_ASSIGN => "'='",
+        TOKEN_ASSERT => "'assert'",
+        TOKEN_AT => "'@'",
+        TOKEN_COLON => "':'",
+        TOKEN_COMMA => "','",
+        TOKEN_CONCAT => "'++'",
+        TOKEN_DIV => "'/'",
+        TOKEN_DOT => "'.'",
+        TOKEN_ELLIPSIS => "'...'",
+        TOKEN_ELSE => "'else'",
+        TOKEN_EQUAL => "'=='",
+        TOKEN_IF => "'if'",
+        TOKEN_IMPLICATION => "'->'",
+        TOKEN_IN => "'in'",
+        TOKEN_INHERIT => "'inherit'",
+        TOKEN_INTERPOL_END => "'}'",
+        TOKEN_INTERPOL_START => "'${'",
+        TOKEN_INVERT => "'!'",
+        TOKEN_L_BRACE => "'{'",
+        TOKEN_L_BRACK => "'['",
+        TOKEN_L_PAREN => "'('",
+        TOKEN_LESS => "'<'",
+        TOKEN_LESS_OR_EQ => "'<='",
+        TOKEN_LET => "'let'",
+        TOKEN_MORE => "'>'",
+        TOKEN_MORE_OR_EQ => "'>='",
+        TOKEN_MUL => "'*'",
+        TOKEN_NOT_EQUAL => "'!='",
+        TOKEN_OR => "'or'",
+        TOKEN_OR_OR => "'||'",
+        TOKEN_QUESTION => "'?'",
+        TOKEN_R_BRACE => "'}'",
+        TOKEN_R_BRACK => "']'",
+        TOKEN_R_PAREN => "')'",
+        TOKEN_REC => "'rec'",
+        TOKEN_SEMICOLON => "';'",
+        TOKEN_SUB => "'-'",
+        TOKEN_THEN => "'then'",
+        TOKEN_UPDATE => "'//'",
+        TOKEN_WITH => "'with'",
+        TOKEN_IDENT => "an identifier",
+        TOKEN_INTEGER => "an integer",
+        TOKEN_FLOAT => "a float",
+        TOKEN_URI => "a URI",
+        TOKEN_STRING_START | TOKEN_STRING_END | TOKEN_STRING_CONTENT => "a string",
+        TOKEN_PATH_ABS | TOKEN_PATH_REL | TOKEN_PATH_HOME | TOKEN_PATH_SEARCH => "a path",
+        TOKEN_PIPE_LEFT => "'<|'",
+        TOKEN_PIPE_RIGHT => "'|>'",
+        TOKEN_ERROR => "an invalid token",
+        NODE_ATTRPATH | NODE_IDENT => "an attribute path",
+        _ => "an expression",
+    }
+}

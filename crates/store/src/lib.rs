@@ -1,9 +1,11 @@
 //! Store paths, hashes, NAR serialisation and derivations, byte-compatible with Nix.
 
 mod aterm;
+pub mod canonicalise;
 pub mod derivation;
 mod error;
 pub mod hash;
+pub mod local_store;
 pub mod nar;
 pub mod nix32;
 pub mod show_derivation;

@@ -155,8 +155,9 @@ in
 
   config = {
     system.extraSystemBuilderCmds =
+      let fromEnv = builtins.getEnv "NIXOS_CONFIG"; in
       optionalString config.system.copySystemConfiguration
-        "cp ${lib.maybeEnv "NIXOS_CONFIG" "/etc/nixos/configuration.nix"} $out";
+        "cp ${if fromEnv != "" then fromEnv else "/etc/nixos/configuration.nix"} $out";
 
     system.build.toplevel = system;
   };

@@ -122,7 +122,11 @@ impl Derivation {
     /// references (Nix's `writeDerivation` in read-only mode).
     pub fn store_path(&self, store_dir: &StoreDir) -> Result<(StorePath, Vec<u8>)> {
         let text = self.to_aterm(store_dir)?;
-        let path = store_dir.text_path(&format!("{}.drv", self.name), &text, &self.references())?;
+        let path = store_dir.compute_store_path_for_text(
+            &format!("{}.drv", self.name),
+            &text,
+            &self.references(),
+        )?;
         Ok((path, text))
     }
 

@@ -1,19 +1,51 @@
-//! Store paths, hashes, NAR serialisation and derivations, byte-compatible with Nix.
+//! Store paths, hashes, NAR serialisation and derivations, byte-compatible with Nix 2.8.
+//!
+//! This crate is everything about the Nix store that does not need the Nix language: the
+//! evaluator calls it to name and write store objects (`builtins.toFile`, path imports,
+//! `derivation`), and the builder will call it to read derivations and install outputs.
+//! **Architecture invariant:** it knows nothing of the evaluator; where the evaluator must
+//! take part (a `builtins.path` filter, the hash of an input derivation it instantiated) it
+//! passes a callback or fills a cache.
+//!
+//! The modules, one concept each:
+//!
+//! * `nix32`, `hash`: Nix's base-32, hashes in all their printed forms and parsing them back.
+//! * `store_path`: [`StorePath`], the logical [`StoreDir`], and the fingerprints store paths
+//!   are computed from (`text`, `source`, `output:<id>`, fixed outputs).
+//! * `nar`: the archive format, dumped from the file system (with a filter) and restored.
+//! * `derivation`, `aterm`, `show_derivation`: [`Derivation`], its `.drv` text, its hash
+//!   modulo, the output paths `derivationStrict` fills in, and its `nix show-derivation` JSON.
+//! * `local_store`, `canonicalise`: a store on disk whose writes are atomic, and the metadata
+//!   normalisation of store objects.
+//! * `error`: the one error type, [`Error`], with Nix's wording and stable codes.
+//!
+//! Only what callers need is re-exported here; `nar` and `nix32` are public modules because
+//! their free functions read best qualified (`nar::dump_path`, `nix32::encode`).
 
 mod aterm;
-pub mod canonicalise;
-pub mod derivation;
+mod canonicalise;
+mod derivation;
 mod error;
-pub mod hash;
-pub mod local_store;
+mod hash;
+mod local_store;
 pub mod nar;
 pub mod nix32;
-pub mod show_derivation;
-pub mod store_path;
+mod show_derivation;
+mod store_path;
 #[cfg(test)]
 mod test_support;
 
-pub use derivation::{Derivation, DerivationOutput, DrvHash, DrvHashCache, DrvHashKind};
+pub use canonicalise::{canonicalise_metadata, STORE_MTIME};
+pub use derivation::{
+    downstream_placeholder, finish_derivation, hash_derivation_modulo, hash_placeholder,
+    Derivation, DerivationOutput, DrvHash, DrvHashCache, DrvHashKind,
+};
 pub use error::{Error, Result, StorePathProblem};
 pub use hash::{Hash, HashAlgo, HashEncoding, Hasher};
-pub use store_path::{IngestionMethod, StoreDir, StorePath};
+pub use local_store::{compute_store_path_for_path, LocalStore, StoreMode};
+pub use nar::FileKind;
+pub use show_derivation::show_derivations;
+pub use store_path::{
+    canon_path, check_name, output_path_name, IngestionMethod, StoreDir, StorePath,
+    DEFAULT_STORE_DIR, HASH_PART_LEN, MAX_NAME_LEN,
+};

@@ -117,7 +117,9 @@ impl LocalStore {
         contents: &[u8],
         references: &BTreeSet<StorePath>,
     ) -> Result<StorePath> {
-        let path = self.store_dir.text_path(name, contents, references)?;
+        let path = self
+            .store_dir
+            .compute_store_path_for_text(name, contents, references)?;
         self.write_file_object(&path, contents)?;
         Ok(path)
     }
@@ -203,14 +205,13 @@ impl LocalStore {
         F: FnMut(&Path, FileKind) -> Result<bool, E>,
     {
         if self.mode == StoreMode::DryRun {
-            let mut hasher = Hasher::new(HashAlgo::Sha256);
-            nar::dump_path(src, &mut hasher, filter)?;
-            return Ok(self.store_dir.make_source_path(
+            return compute_store_path_for_path(
+                &self.store_dir,
+                src,
                 name,
-                &hasher.finish(),
-                &BTreeSet::new(),
-                false,
-            )?);
+                IngestionMethod::Recursive,
+                filter,
+            );
         }
         // The NAR goes to a temporary file while it is hashed, then is unpacked from there.
         let nar_path = self.temp_path("nar");
@@ -335,6 +336,37 @@ impl LocalStore {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         self.objects_dir()
             .join(format!(".tmp-{}-{n}-{label}", std::process::id()))
+    }
+}
+
+/// The path [`LocalStore::add_path`] would give `src`, computed without a store (what
+/// `builtins.path` and path interpolation return in read-only mode).
+pub fn compute_store_path_for_path<E, F>(
+    store_dir: &StoreDir,
+    src: &Path,
+    name: &str,
+    method: IngestionMethod,
+    filter: &mut F,
+) -> Result<StorePath, E>
+where
+    E: From<Error>,
+    F: FnMut(&Path, FileKind) -> Result<bool, E>,
+{
+    match method {
+        IngestionMethod::Flat => {
+            let hash = hash_file(src)?;
+            Ok(store_dir.make_fixed_output_path(
+                IngestionMethod::Flat,
+                &hash,
+                name,
+                &BTreeSet::new(),
+            )?)
+        }
+        IngestionMethod::Recursive => {
+            let mut hasher = Hasher::new(HashAlgo::Sha256);
+            nar::dump_path(src, &mut hasher, filter)?;
+            Ok(store_dir.make_source_path(name, &hasher.finish(), &BTreeSet::new(), false)?)
+        }
     }
 }
 

@@ -272,7 +272,7 @@ impl StoreDir {
 
     /// The path `builtins.toFile name contents` gets, given the store paths the contents
     /// refer to (Nix's `computeStorePathForText`).
-    pub fn text_path(
+    pub fn compute_store_path_for_text(
         &self,
         name: &str,
         contents: &[u8],
@@ -427,7 +427,7 @@ mod tests {
     fn text_paths_match_to_file() {
         // `nix-instantiate --eval -E 'builtins.toFile "foo" "x"'` (Nix 2.8.0)
         let foo = store()
-            .text_path("foo", b"x", &BTreeSet::new())
+            .compute_store_path_for_text("foo", b"x", &BTreeSet::new())
             .expect("valid");
         assert_eq!(
             store().print(&foo),
@@ -435,7 +435,7 @@ mod tests {
         );
         // `builtins.toFile "baz" "y"`
         let baz = store()
-            .text_path("baz", b"y", &BTreeSet::new())
+            .compute_store_path_for_text("baz", b"y", &BTreeSet::new())
             .expect("valid");
         assert_eq!(
             store().print(&baz),
@@ -445,7 +445,7 @@ mod tests {
         let contents = format!("{} {}", store().print(&foo), store().print(&baz));
         let refs = BTreeSet::from([foo, baz]);
         let bar = store()
-            .text_path("bar", contents.as_bytes(), &refs)
+            .compute_store_path_for_text("bar", contents.as_bytes(), &refs)
             .expect("valid");
         assert_eq!(
             store().print(&bar),
@@ -458,7 +458,7 @@ mod tests {
         // Each from `nix-instantiate --eval -E 'builtins.toFile NAME "x"'` (Nix 2.8.0).
         let ok = |name: &str, expected: &str| {
             let p = store()
-                .text_path(name, b"x", &BTreeSet::new())
+                .compute_store_path_for_text(name, b"x", &BTreeSet::new())
                 .expect("valid name");
             assert_eq!(store().print(&p), expected);
         };
@@ -472,7 +472,7 @@ mod tests {
         );
         // `builtins.toFile "A-Za-z0-9+-._?=" ""`
         let p = store()
-            .text_path("A-Za-z0-9+-._?=", b"", &BTreeSet::new())
+            .compute_store_path_for_text("A-Za-z0-9+-._?=", b"", &BTreeSet::new())
             .expect("valid");
         assert_eq!(
             store().print(&p),
@@ -481,7 +481,7 @@ mod tests {
 
         let err = |name: &str| {
             store()
-                .text_path(name, b"x", &BTreeSet::new())
+                .compute_store_path_for_text(name, b"x", &BTreeSet::new())
                 .err()
                 .map(|e| e.to_string())
         };
@@ -550,7 +550,7 @@ mod tests {
         // `NIX_STORE_DIR=/tmp/other-store nix-instantiate --eval --readonly-mode -E 'builtins.toFile "foo" "x"'`
         let other = StoreDir::new("/tmp/other-store/").expect("absolute");
         let p = other
-            .text_path("foo", b"x", &BTreeSet::new())
+            .compute_store_path_for_text("foo", b"x", &BTreeSet::new())
             .expect("valid");
         assert_eq!(
             other.print(&p),

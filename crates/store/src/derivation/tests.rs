@@ -196,3 +196,36 @@ fn rejects_inconsistent_output_kinds() {
         Some("single fixed output must be named \"out\"")
     );
 }
+
+#[test]
+fn parser_never_panics_on_mutated_files() {
+    // Deterministic pseudo-random single-byte mutations and truncations of every fixture.
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let interesting = b"\"\\,()[]/-:r";
+    for (_, path) in cases() {
+        let text = drv_text(&path);
+        for _ in 0..200 {
+            let mut mutated = text.clone();
+            let at = (next() % mutated.len() as u64) as usize;
+            match next() % 3 {
+                0 => mutated[at] = interesting[(next() % interesting.len() as u64) as usize],
+                1 => mutated[at] = next() as u8,
+                _ => mutated.truncate(at),
+            }
+            let result = std::panic::catch_unwind(|| {
+                Derivation::from_aterm(&mutated, "x", &StoreDir::default())
+            });
+            assert!(
+                result.is_ok(),
+                "parser panicked on {}",
+                String::from_utf8_lossy(&mutated)
+            );
+        }
+    }
+}

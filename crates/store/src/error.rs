@@ -45,6 +45,8 @@ pub enum Error {
         path: String,
         problem: StorePathProblem,
     },
+    /// A store directory that is not an absolute path (or is `/`).
+    BadStoreDir { dir: String },
     /// An absolute path that is not directly inside the store directory.
     NotInStore { path: String, store_dir: String },
     /// References were given for a fixed-output path that cannot record them (anything but
@@ -93,6 +95,7 @@ impl Error {
             Error::NotSri { .. } => "store::not_sri",
             Error::EmptyHashWithoutAlgo => "store::empty_hash_without_algo",
             Error::BadStorePath { .. } => "store::bad_store_path",
+            Error::BadStoreDir { .. } => "store::bad_store_dir",
             Error::NotInStore { .. } => "store::not_in_store",
             Error::FixedOutputReferences { .. } => "store::fixed_output_references",
             Error::DrvSyntax { .. } => "store::drv_syntax",
@@ -156,6 +159,9 @@ impl fmt::Display for Error {
                     write!(f, "store path '{path}' contains illegal character '{c}'")
                 }
             },
+            Error::BadStoreDir { dir } => {
+                write!(f, "store directory '{dir}' is not an absolute path below '/'")
+            }
             Error::NotInStore { path, store_dir } => {
                 write!(f, "path '{path}' is not in the Nix store ('{store_dir}')")
             }

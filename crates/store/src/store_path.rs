@@ -188,9 +188,8 @@ impl StoreDir {
     pub fn new(dir: &str) -> Result<StoreDir> {
         let canon = canon_path(dir);
         if !dir.starts_with('/') || canon == "/" {
-            return Err(Error::NotInStore {
-                path: dir.to_owned(),
-                store_dir: "an absolute directory".to_owned(),
+            return Err(Error::BadStoreDir {
+                dir: dir.to_owned(),
             });
         }
         Ok(StoreDir(canon))

@@ -146,13 +146,11 @@ impl Machine {
                 Some(Path::new(&entry.path).join(wanted))
             } else if wanted == entry.prefix {
                 Some(PathBuf::from(&entry.path))
-            } else if let Some(rest) = wanted
-                .strip_prefix(&entry.prefix)
-                .and_then(|r| r.strip_prefix('/'))
-            {
-                Some(Path::new(&entry.path).join(rest))
             } else {
-                None
+                wanted
+                    .strip_prefix(&entry.prefix)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .map(|rest| Path::new(&entry.path).join(rest))
             };
             if let Some(c) = candidate {
                 if self.io.path_exists(&c) {

@@ -175,16 +175,10 @@ impl Lowerer<'_> {
             }
             return;
         }
-        if !into.statics.contains_key(&name) {
-            into.statics.insert(
-                name,
-                PendingStatic {
-                    value: PendingValue::Nested(PendingAttrs::new(false, span)),
-                    span,
-                },
-            );
-        }
-        let existing = into.statics.get_mut(&name).expect("inserted above");
+        let existing = into.statics.entry(name).or_insert_with(|| PendingStatic {
+            value: PendingValue::Nested(PendingAttrs::new(false, span)),
+            span,
+        });
         let prev_span = existing.span;
         match self.as_nested(existing) {
             Some(nested) => self.collect_path(nested, rest, value, span),

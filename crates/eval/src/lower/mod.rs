@@ -9,6 +9,8 @@
 mod bindings;
 mod scope;
 pub mod strings;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -42,7 +42,7 @@ impl Attrs {
 
     /// Builds a set from unsorted entries; on duplicate names the first one wins.
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
-        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        entries.sort_by_key(|e| e.name);
         entries.dedup_by(|later, earlier| later.name == earlier.name);
         Attrs { entries }
     }

@@ -90,6 +90,14 @@ impl Renderer {
         let mut diag = MietteDiagnostic::new(message.to_string()).with_code(code.to_string());
         let mut help = Vec::new();
         let mut src = None;
+        // Snippets of very long lines (generated or minified code) help nobody: name the place.
+        let span = match span {
+            Some(s) if line_length_at(s) > MAX_SNIPPET_LINE => {
+                help.push(format!("at {}", source::describe_position(s)));
+                None
+            }
+            other => other,
+        };
         if let Some(span) = span {
             let file = source::source(span.file);
             let (line, col) = file.line_col(span.start);
@@ -167,6 +175,17 @@ impl Renderer {
         }
         out
     }
+}
+
+const MAX_SNIPPET_LINE: usize = 400;
+
+/// The longest line miette would show around a span (it prints neighbouring lines too).
+fn line_length_at(span: Span) -> usize {
+    let file = source::source(span.file);
+    let text: &str = &file.text;
+    let (line, _) = file.line_col(span.start);
+    let first = line.saturating_sub(2) as usize;
+    text.split('\n').skip(first).take(3).map(str::len).max().unwrap_or(0)
 }
 
 fn json_span(span: Span) -> serde_json::Value {

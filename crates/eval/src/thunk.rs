@@ -117,7 +117,7 @@ impl Thunk {
             }
             Err(e) => {
                 *self.0.borrow_mut() = state;
-                Err(e)
+                Err(e.at(at))
             }
         }
     }

@@ -44,6 +44,12 @@ impl SearchPathEntry {
     }
 }
 
+const PARSE_STACK_BASE: usize = 1 << 20;
+const PARSE_STACK_PER_BYTE: usize = 1024;
+/// Inputs beyond this size are parsed on the largest stack (4 GiB of address space, mapped
+/// lazily); such files are generated data, never deeply nested.
+const PARSE_STACK_MAX_INPUT: usize = 4 << 20;
+
 impl Machine {
     /// Parses and lowers source text; syntax errors become one evaluation error holding all.
     pub fn compile(
@@ -54,20 +60,20 @@ impl Machine {
         outer_frame: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
         let file = add_source(origin, text.clone());
-        let parsed = parse(file, &text);
-        if !parsed.errors.is_empty() {
-            return Err(syntax_error(parsed.errors));
-        }
         let home = self.io.get_env("HOME").map(PathBuf::from);
         let globals = self.globals().clone();
-        let ctx = LowerContext {
-            file,
-            base_dir,
-            home: home.as_deref(),
-            globals: &globals,
-            outer_frame,
-        };
-        lower_root(&ctx, &parsed.root).map_err(syntax_error)
+        // rnix's parser recurses once per nesting level without growing the stack, and every
+        // level needs at least one byte of source: give parsing (and dropping the tree) a stack
+        // sized by the input, so that no input can overflow it.
+        let stack = PARSE_STACK_BASE + text.len().min(PARSE_STACK_MAX_INPUT) * PARSE_STACK_PER_BYTE;
+        stacker::grow(stack, || {
+            let parsed = parse(file, &text);
+            if !parsed.errors.is_empty() {
+                return Err(syntax_error(parsed.errors));
+            }
+            let ctx = LowerContext { file, base_dir, home: home.as_deref(), globals: &globals, outer_frame };
+            lower_root(&ctx, &parsed.root).map_err(syntax_error)
+        })
     }
 
     /// Evaluates an expression given as text (`-E`), relative paths against `base_dir`.

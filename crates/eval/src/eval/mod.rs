@@ -53,6 +53,8 @@ pub struct EvalOptions {
     pub abort_on_warn: bool,
     /// `--option NAME VALUE` settings, kept for builtins that consult them.
     pub settings: HashMap<String, String>,
+    /// Stop with an error after this many evaluation steps (fuzzing and robustness tests).
+    pub max_steps: Option<u64>,
 }
 
 impl Default for EvalOptions {
@@ -65,6 +67,7 @@ impl Default for EvalOptions {
             impure: true,
             abort_on_warn: false,
             settings: HashMap::new(),
+            max_steps: None,
         }
     }
 }
@@ -96,6 +99,7 @@ pub struct Machine {
     /// Paths already copied into the store, so each is hashed once.
     pub(crate) copied_paths: HashMap<PathBuf, String>,
     depth: usize,
+    steps: u64,
 }
 
 /// Grow the stack in segments of this size whenever less than `RED_ZONE` remains.
@@ -114,6 +118,7 @@ impl Machine {
             import_cache: HashMap::new(),
             copied_paths: HashMap::new(),
             depth: 0,
+            steps: 0,
         };
         m.globals = Rc::new(crate::builtins::globals(&m));
         m
@@ -130,6 +135,13 @@ impl Machine {
     /// Evaluates `expr` in `env` to weak head normal form (never returns a thunk).
     pub fn eval(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         self.depth += 1;
+        if let Some(limit) = self.options.max_steps {
+            self.steps += 1;
+            if self.steps > limit {
+                self.depth -= 1;
+                return Err(EvalError::other("eval::step_limit", "evaluation step limit exceeded", crate::ir_span(expr)));
+            }
+        }
         if self.depth > self.options.max_depth {
             self.depth -= 1;
             return Err(EvalError::new(

@@ -98,6 +98,10 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn expr(&mut self, e: &ast::Expr) -> ExprRef {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &ast::Expr) -> ExprRef {
         let span = self.span(e.syntax());
         match e {
             ast::Expr::Paren(p) => match p.expr() {

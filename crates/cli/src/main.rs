@@ -10,6 +10,11 @@ mod session;
 
 use clap::Parser;
 
+/// Evaluation allocates many small, short-lived objects; mimalloc handles that pattern much
+/// better than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The evaluator grows its own stack; this only gives the rest of the program (parsing,
 /// dropping, rendering) generous room too.
 const MAIN_STACK: usize = 256 * 1024 * 1024;

@@ -3,7 +3,6 @@
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{CoerceMode, Machine};
 use crate::source::Span;
-use crate::symbol::Symbol;
 use crate::value::{Context, Value};
 
 /// Appends the JSON of `v` to `out`, collecting string contexts into `ctx`. Sets with
@@ -45,12 +44,12 @@ pub fn json_into(
             Ok(())
         }
         Value::Attrs(a) => {
-            if a.contains(Symbol::new("__toString")) {
+            if a.contains(crate::sym!("__toString")) {
                 let s = m.coerce_to_string(&v, span, CoerceMode::PATH_APPEND, ctx)?;
                 escape_json(out, &s);
                 return Ok(());
             }
-            if let Some(outp) = a.get(Symbol::new("outPath")) {
+            if let Some(outp) = a.get(crate::sym!("outPath")) {
                 let outp = outp.clone();
                 return json_into(m, &outp, span, out, ctx);
             }

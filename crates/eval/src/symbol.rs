@@ -5,7 +5,6 @@
 //! reading the text needs no table lookup. Names are never freed; a program has few distinct ones.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -13,7 +12,7 @@ use std::hash::{Hash, Hasher};
 pub struct Symbol(&'static str);
 
 thread_local! {
-    static INTERNER: RefCell<HashSet<&'static str>> = RefCell::new(HashSet::new());
+    static INTERNER: RefCell<rustc_hash::FxHashSet<&'static str>> = RefCell::new(Default::default());
 }
 
 impl Symbol {
@@ -82,4 +81,13 @@ impl fmt::Display for Symbol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
     }
+}
+
+/// A symbol for a name known at compile time, interned once per call site and thread.
+#[macro_export]
+macro_rules! sym {
+    ($name:literal) => {{
+        thread_local!(static SYMBOL: $crate::symbol::Symbol = $crate::symbol::Symbol::new($name));
+        SYMBOL.with(|s| *s)
+    }};
 }

@@ -128,7 +128,7 @@ fn remove_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
 fn list_to_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let list = m.force_list(&a[0], s)?;
     let mut entries = Vec::with_capacity(list.len());
-    let (name_sym, value_sym) = (Symbol::new("name"), Symbol::new("value"));
+    let (name_sym, value_sym) = (crate::sym!("name"), crate::sym!("value"));
     for item in list.iter() {
         let item = m.force_attrs(item, s)?;
         let Some(name) = item.get(name_sym).cloned() else {
@@ -257,7 +257,7 @@ fn generic_closure(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         m.force_list(&start, s)?.iter().cloned().collect();
     let mut seen: Vec<Value> = Vec::new();
     let mut out = Vec::new();
-    let key_sym = Symbol::new("key");
+    let key_sym = crate::sym!("key");
     while let Some(item) = work.pop_front() {
         let set = m.force_attrs(&item, s)?;
         let Some(key) = set.get(key_sym).cloned() else {

@@ -4,7 +4,6 @@ use super::PrimOp;
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::{CoerceMode, Machine, SearchPathEntry};
 use crate::source::Span;
-use crate::symbol::Symbol;
 use crate::value::{Context, Value};
 
 pub static PRIMOPS: &[PrimOp] = &[
@@ -100,8 +99,8 @@ fn try_eval(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
         Err(e) => return Err(e),
     };
     Ok(m.attrs_from(vec![
-        (Symbol::new("success"), Value::Bool(success)),
-        (Symbol::new("value"), value),
+        (crate::sym!("success"), Value::Bool(success)),
+        (crate::sym!("value"), value),
     ]))
 }
 
@@ -166,7 +165,7 @@ fn find_file(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
     let mut entries = Vec::with_capacity(list.len());
     for item in list.iter() {
         let a = m.force_attrs(item, span)?;
-        let path = match a.get(Symbol::new("path")) {
+        let path = match a.get(crate::sym!("path")) {
             Some(p) => {
                 let p = p.clone();
                 message(m, &p, span)?
@@ -179,7 +178,7 @@ fn find_file(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
                 ))
             }
         };
-        let prefix = match a.get(Symbol::new("prefix")) {
+        let prefix = match a.get(crate::sym!("prefix")) {
             Some(p) => {
                 let p = p.clone();
                 m.force_string(&p, span)?.to_str_lossy().into_owned()

@@ -322,8 +322,8 @@ fn partition(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         }
     }
     Ok(m.attrs_from(vec![
-        (Symbol::new("right"), Value::list(right)),
-        (Symbol::new("wrong"), Value::list(wrong)),
+        (crate::sym!("right"), Value::list(right)),
+        (crate::sym!("wrong"), Value::list(wrong)),
     ]))
 }
 

@@ -194,9 +194,9 @@ fn constants(m: &Machine) -> Vec<(&'static str, Value)> {
         .iter()
         .map(|e| {
             let mut a = Attrs::new();
-            a.insert(Symbol::new("path"), Value::string(e.path.as_str()), None);
+            a.insert(crate::sym!("path"), Value::string(e.path.as_str()), None);
             a.insert(
-                Symbol::new("prefix"),
+                crate::sym!("prefix"),
                 Value::string(e.prefix.as_str()),
                 None,
             );
@@ -243,10 +243,19 @@ pub fn globals(m: &Machine) -> HashMap<Symbol, Value> {
     for name in NIX_2_8_NAMES {
         if !entries.iter().any(|e| e.name.as_str() == *name) && *name != "builtins" {
             let message = format!("the builtin '{name}' is not implemented by ntop yet");
-            let missing = Value::Thunk(crate::thunk::Thunk::native(std::rc::Rc::new(move |_m: &mut Machine| {
-                Err(crate::error::EvalError::new(crate::error::ErrorKind::Unsupported(message.clone()), None))
-            })));
-            entries.push(AttrEntry { name: Symbol::new(name), value: missing, pos: None });
+            let missing = Value::Thunk(crate::thunk::Thunk::native(std::rc::Rc::new(
+                move |_m: &mut Machine| {
+                    Err(crate::error::EvalError::new(
+                        crate::error::ErrorKind::Unsupported(message.clone()),
+                        None,
+                    ))
+                },
+            )));
+            entries.push(AttrEntry {
+                name: Symbol::new(name),
+                value: missing,
+                pos: None,
+            });
         }
     }
     // `builtins.builtins` is the set itself: build it through a thunk that refers back.
@@ -256,7 +265,7 @@ pub fn globals(m: &Machine) -> HashMap<Symbol, Value> {
         move |_m: &mut Machine| Ok(cell2.get().cloned().unwrap_or(Value::Null)),
     )));
     entries.push(AttrEntry {
-        name: Symbol::new("builtins"),
+        name: crate::sym!("builtins"),
         value: self_ref,
         pos: None,
     });
@@ -275,7 +284,7 @@ pub fn globals(m: &Machine) -> HashMap<Symbol, Value> {
             globals.insert(Symbol::new(name), v.clone());
         }
     }
-    globals.insert(Symbol::new("builtins"), builtins.clone());
+    globals.insert(crate::sym!("builtins"), builtins.clone());
     globals
 }
 

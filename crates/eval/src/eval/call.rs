@@ -7,7 +7,6 @@ use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::ir::{Lambda, Param};
 use crate::source::Span;
-use crate::symbol::Symbol;
 use crate::thunk::Thunk;
 use crate::value::{Closure, PrimOpApp, Value};
 
@@ -37,7 +36,7 @@ impl Machine {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
                 }
             }
-            Value::Attrs(ref a) => match a.get(Symbol::new("__functor")) {
+            Value::Attrs(ref a) => match a.get(crate::sym!("__functor")) {
                 Some(functor) => {
                     let functor = functor.clone();
                     let functor = self.force(&functor, span)?;

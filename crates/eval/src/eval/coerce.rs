@@ -3,7 +3,6 @@
 use super::Machine;
 use crate::error::{EvalError, EvalResult};
 use crate::source::Span;
-use crate::symbol::Symbol;
 use crate::value::{Context, Value};
 
 #[derive(Clone, Copy, Debug)]
@@ -58,13 +57,13 @@ impl Machine {
                 }
             }
             Value::Attrs(a) => {
-                if let Some(f) = a.get(Symbol::new("__toString")) {
+                if let Some(f) = a.get(crate::sym!("__toString")) {
                     let f = f.clone();
                     let f = self.force(&f, span)?;
                     let result = self.call(f, v.clone(), span)?;
                     return self.coerce_to_string(&result, span, mode, context);
                 }
-                match a.get(Symbol::new("outPath")) {
+                match a.get(crate::sym!("outPath")) {
                     Some(out) => {
                         let out = out.clone();
                         self.coerce_to_string(&out, span, mode, context)

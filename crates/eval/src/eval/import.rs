@@ -71,7 +71,13 @@ impl Machine {
             if !parsed.errors.is_empty() {
                 return Err(syntax_error(parsed.errors));
             }
-            let ctx = LowerContext { file, base_dir, home: home.as_deref(), globals: &globals, outer_frame };
+            let ctx = LowerContext {
+                file,
+                base_dir,
+                home: home.as_deref(),
+                globals: &globals,
+                outer_frame,
+            };
             lower_root(&ctx, &parsed.root).map_err(syntax_error)
         })
     }

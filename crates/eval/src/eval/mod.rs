@@ -139,7 +139,11 @@ impl Machine {
             self.steps += 1;
             if self.steps > limit {
                 self.depth -= 1;
-                return Err(EvalError::other("eval::step_limit", "evaluation step limit exceeded", crate::ir_span(expr)));
+                return Err(EvalError::other(
+                    "eval::step_limit",
+                    "evaluation step limit exceeded",
+                    crate::ir_span(expr),
+                ));
             }
         }
         if self.depth > self.options.max_depth {
@@ -262,9 +266,9 @@ impl Machine {
         let src = crate::source::source(span.file);
         let (line, col) = src.line_col(span.start);
         let mut a = Attrs::with_capacity(3);
-        a.push_sorted(Symbol::new("column"), Value::Int(col as i64), None);
-        a.push_sorted(Symbol::new("file"), Value::string(src.display_name()), None);
-        a.push_sorted(Symbol::new("line"), Value::Int(line as i64), None);
+        a.push_sorted(crate::sym!("column"), Value::Int(col as i64), None);
+        a.push_sorted(crate::sym!("file"), Value::string(src.display_name()), None);
+        a.push_sorted(crate::sym!("line"), Value::Int(line as i64), None);
         Value::attrs(a)
     }
 
@@ -317,7 +321,7 @@ impl Machine {
     }
 
     pub fn expect_function(&self, v: &Value, span: Span) -> EvalResult<()> {
-        if v.is_function() || matches!(v, Value::Attrs(a) if a.contains(Symbol::new("__functor"))) {
+        if v.is_function() || matches!(v, Value::Attrs(a) if a.contains(crate::sym!("__functor"))) {
             Ok(())
         } else {
             Err(self.type_error("a function", v, span))

@@ -7,7 +7,6 @@ use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::ir::*;
 use crate::source::Span;
-use crate::symbol::Symbol;
 use crate::value::{Context, NixString, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -225,7 +224,7 @@ impl Machine {
                     return Ok(true);
                 }
                 if self.is_derivation(x, span)? && self.is_derivation(y, span)? {
-                    let out = Symbol::new("outPath");
+                    let out = crate::sym!("outPath");
                     if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
                         let (p, q) = (p.clone(), q.clone());
                         return self.values_equal(&p, &q, span);
@@ -253,7 +252,7 @@ impl Machine {
 
     /// True for sets with `type = "derivation"`.
     pub fn is_derivation(&mut self, attrs: &crate::value::Attrs, span: Span) -> EvalResult<bool> {
-        match attrs.get(Symbol::new("type")) {
+        match attrs.get(crate::sym!("type")) {
             Some(t) => {
                 let t = t.clone();
                 let t = self.force(&t, span)?;

@@ -303,7 +303,7 @@ impl<'a> Lowerer<'a> {
 
     /// `<`, `>`, `<=`, `>=` are calls of `__lessThan` (swapped and/or negated).
     fn comparison(&mut self, op: BinaryOp, lhs: ExprRef, rhs: ExprRef, span: Span) -> ExprRef {
-        if self.scopes.is_unshadowed_global(Symbol::new("__lessThan")) {
+        if self.scopes.is_unshadowed_global(crate::sym!("__lessThan")) {
             return leak(Expr::Binary(Box::new(Binary { op, lhs, rhs, span })));
         }
         let f = self.desugar_var("__lessThan", span);
@@ -650,7 +650,7 @@ impl<'a> Lowerer<'a> {
                     frame_size,
                 })));
             }
-            None => (Param::Ident(Symbol::new("_")), vec![Symbol::new("_")]),
+            None => (Param::Ident(crate::sym!("_")), vec![crate::sym!("_")]),
         };
         let map: HashMap<Symbol, u32> = names
             .iter()
@@ -714,7 +714,7 @@ impl<'a> Lowerer<'a> {
             bindings,
             span,
         })));
-        let path = vec![AttrKey::Static(Symbol::new("body"))].into();
+        let path = vec![AttrKey::Static(crate::sym!("body"))].into();
         leak(Expr::Select(Box::new(Select {
             expr: set,
             path,

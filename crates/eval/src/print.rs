@@ -38,7 +38,7 @@ fn print_into(out: &mut String, v: &Value, seen: &mut HashSet<usize>) {
             }
             out.push_str("{ ");
             for e in a.entries() {
-                out.push_str(e.name.as_str());
+                print_attr_name(out, e.name.as_str());
                 out.push_str(" = ");
                 print_into(out, &e.value, seen);
                 out.push_str("; ");
@@ -65,6 +65,28 @@ fn print_into(out: &mut String, v: &Value, seen: &mut HashSet<usize>) {
             None => out.push_str("<CODE>"),
         },
     })
+}
+
+/// An attribute name as Nix prints it: bare when it is a valid identifier, quoted otherwise.
+pub fn print_attr_name(out: &mut String, name: &str) {
+    if is_identifier(name) {
+        out.push_str(name);
+    } else {
+        escape_string(out, name.as_bytes());
+    }
+}
+
+/// `[A-Za-z_][A-Za-z0-9_'-]*`, except `if`.
+pub fn is_identifier(name: &str) -> bool {
+    // Nix 2.8 quotes only `if` among the keywords (checked against nix-instantiate 2.8).
+    const KEYWORDS: &[&str] = &["if"];
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
+        && !KEYWORDS.contains(&name)
 }
 
 /// A Nix string literal: `"`, `\`, newline, CR, tab and `${` escaped; other bytes raw.

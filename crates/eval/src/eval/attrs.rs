@@ -115,13 +115,16 @@ impl Machine {
 
     pub(super) fn eval_has_attr(&mut self, h: &HasAttr, env: &Rc<Env>) -> EvalResult<Value> {
         let mut current = self.eval(h.expr, env)?;
-        for key in h.path.iter() {
+        let last = h.path.len().saturating_sub(1);
+        for (i, key) in h.path.iter().enumerate() {
             let name = self.key_name(key, env, h.span)?;
             let next = match &current {
                 Value::Attrs(a) => a.get(name).cloned(),
                 _ => None,
             };
             match next {
+                // The last attribute's value is never forced: `{ a = throw ""; } ? a` is true.
+                Some(_) if i == last => return Ok(Value::Bool(true)),
                 Some(v) => current = self.force(&v, h.span)?,
                 None => return Ok(Value::Bool(false)),
             }

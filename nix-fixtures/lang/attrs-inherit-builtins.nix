@@ -1,0 +1,1 @@
+let inherit (builtins) length head; in length [ (head [ 1 ]) 2 ]

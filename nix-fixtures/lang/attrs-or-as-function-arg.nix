@@ -1,0 +1,1 @@
+let f = x: x; or = 3; in f or

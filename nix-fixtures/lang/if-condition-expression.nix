@@ -1,0 +1,1 @@
+if [ 1 ] == [ 1 ] && { a = 1; } ? a then "both" else "no"

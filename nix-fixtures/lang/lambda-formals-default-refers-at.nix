@@ -1,0 +1,1 @@
+(args@{ a, b ? args.a + 1 }: b) { a = 1; }

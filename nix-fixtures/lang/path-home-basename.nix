@@ -1,0 +1,1 @@
+baseNameOf ~/some/file.txt

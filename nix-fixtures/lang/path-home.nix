@@ -1,0 +1,1 @@
+let h = builtins.getEnv "HOME"; in toString ~/a/b == h + "/a/b"

@@ -1,0 +1,1 @@
+let x = "helpers"; in ./${x}/data.txt

@@ -1,0 +1,1 @@
+let x = "foo"; in ./dir/${x}.nix

@@ -1,0 +1,1 @@
+[ (import <sp/sp-lib>) (import <sp/sp-lib/sub.nix>) ]

@@ -1,0 +1,1 @@
+<sp/sp-lib/sub.nix>

@@ -1,0 +1,4 @@
+''
+  three quotes: '''
+  end
+''

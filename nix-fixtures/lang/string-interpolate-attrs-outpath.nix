@@ -1,0 +1,1 @@
+let o = { outPath = "/some/where"; }; in "at ${o}"

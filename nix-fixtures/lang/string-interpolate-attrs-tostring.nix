@@ -1,0 +1,1 @@
+let o = { __toString = self: "obj(${self.name})"; name = "n"; }; in "<${o}>"

@@ -1,0 +1,1 @@
+"sum: ${toString (1 + 2)}"

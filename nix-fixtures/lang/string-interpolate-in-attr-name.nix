@@ -1,0 +1,1 @@
+let k = "dyn"; in { "${k}amic" = 1; "plain" = 2; }

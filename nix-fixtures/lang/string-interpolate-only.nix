@@ -1,0 +1,1 @@
+let a = "only"; in "${a}"

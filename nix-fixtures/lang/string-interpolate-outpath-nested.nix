@@ -1,0 +1,1 @@
+let o = { outPath = { outPath = "deep"; }; }; in "${o}"

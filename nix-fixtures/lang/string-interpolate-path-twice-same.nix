@@ -1,0 +1,1 @@
+let a = "${./helpers/data.txt}"; b = "${./helpers/data.txt}"; in a == b

@@ -1,0 +1,1 @@
+let o = { __toString = self: { outPath = "via-outpath"; }; }; in "${o}"

@@ -1,0 +1,1 @@
+builtins.trace "hi" 1

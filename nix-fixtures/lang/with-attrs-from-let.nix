@@ -1,0 +1,1 @@
+let s = { x = 7; }; in with s; x * 6

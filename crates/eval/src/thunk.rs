@@ -19,6 +19,24 @@ use crate::value::Value;
 #[derive(Clone)]
 pub struct Thunk(Rc<RefCell<State>>);
 
+/// What a blackholed thunk was computing; turned into a span only when reporting.
+#[derive(Clone, Copy)]
+enum Definition {
+    Code(ExprRef),
+    At(Span),
+    Unknown,
+}
+
+impl Definition {
+    fn span(self) -> Option<Span> {
+        match self {
+            Definition::Code(e) => crate::ir_span(e),
+            Definition::At(s) => Some(s),
+            Definition::Unknown => None,
+        }
+    }
+}
+
 pub type NativeFn = Rc<dyn Fn(&mut Machine) -> EvalResult<Value>>;
 
 enum State {
@@ -43,7 +61,7 @@ enum State {
     Native(NativeFn),
     /// Being evaluated; `definition` says what, for the infinite-recursion message.
     Blackhole {
-        definition: Option<Span>,
+        definition: Definition,
     },
     Done(Value),
 }
@@ -87,16 +105,14 @@ impl Thunk {
 
     /// Evaluates the thunk to weak head normal form. `at` is the position that demanded it.
     pub fn force(&self, machine: &mut Machine, at: Span) -> EvalResult<Value> {
-        if let State::Done(v) = &*self.0.borrow() {
-            return Ok(v.clone());
-        }
         let definition = match &*self.0.borrow() {
-            State::Suspended { expr, .. } => crate::ir_span(expr),
-            State::Apply { span, .. } | State::Select { span, .. } => Some(*span),
+            State::Done(v) => return Ok(v.clone()),
+            State::Suspended { expr, .. } => Definition::Code(expr),
+            State::Apply { span, .. } | State::Select { span, .. } => Definition::At(*span),
             State::Blackhole { definition } => {
-                return Err(EvalError::infinite_recursion(at, *definition));
+                return Err(EvalError::infinite_recursion(at, definition.span()));
             }
-            _ => None,
+            State::Native(_) => Definition::Unknown,
         };
         let state = self.0.replace(State::Blackhole { definition });
         let result = match &state {

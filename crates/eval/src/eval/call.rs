@@ -80,7 +80,7 @@ impl Machine {
     fn call_lambda(&mut self, closure: &Closure, arg: Value, span: Span) -> EvalResult<Value> {
         let lambda = closure.lambda;
         let frame = match &lambda.param {
-            Param::Ident(_) => Env::with_values(vec![arg], &closure.env),
+            Param::Ident(_) => Env::single(arg, &closure.env),
             Param::Formals(formals) => {
                 let arg = self.force(&arg, span)?;
                 let attrs = self.expect_attrs(&arg, span).map_err(|e| {

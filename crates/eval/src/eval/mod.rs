@@ -153,7 +153,13 @@ impl Machine {
                 crate::ir_span(expr),
             ));
         }
-        let result = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval_inner(expr, env));
+        // Asking for the remaining stack costs a little; one frame of `eval` uses far less than
+        // RED_ZONE / 8, so checking every eighth level is enough.
+        let result = if self.depth % 8 == 0 {
+            stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval_inner(expr, env))
+        } else {
+            self.eval_inner(expr, env)
+        };
         self.depth -= 1;
         result
     }
@@ -161,10 +167,10 @@ impl Machine {
     fn eval_inner(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         match expr {
             Expr::Const(v) => Ok(v.clone()),
-            Expr::Var(var) => {
-                let v = env.ancestor(var.depth).get(var.index).clone();
-                self.force(&v, var.span)
-            }
+            Expr::Var(var) => match env.ancestor(var.depth).get(var.index) {
+                Value::Thunk(t) => t.clone().force(self, var.span),
+                v => Ok(v.clone()),
+            },
             Expr::WithVar(w) => self.lookup_with(w, env),
             Expr::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure {
                 lambda: l,
@@ -191,7 +197,7 @@ impl Machine {
             }
             Expr::With(w) => {
                 let ns = self.maybe_thunk(w.namespace, env);
-                let frame = Env::with_values(vec![ns], env);
+                let frame = Env::single(ns, env);
                 self.eval(w.body, &frame)
             }
             Expr::If(i) => {

@@ -82,16 +82,16 @@ impl Machine {
                     BinaryOp::Mul => Arith::Mul,
                     _ => Arith::Div,
                 };
-                self.arith(op, &l, &r, span)
+                self.arith_forced(op, &l, &r, span)
             }
             BinaryOp::Less | BinaryOp::Greater | BinaryOp::LessEq | BinaryOp::GreaterEq => {
                 let l = self.eval(b.lhs, env)?;
                 let r = self.eval(b.rhs, env)?;
                 let result = match b.op {
-                    BinaryOp::Less => self.less_than(&l, &r, span)?,
-                    BinaryOp::Greater => self.less_than(&r, &l, span)?,
-                    BinaryOp::LessEq => !self.less_than(&r, &l, span)?,
-                    _ => !self.less_than(&l, &r, span)?,
+                    BinaryOp::Less => self.less_than_forced(&l, &r, span)?,
+                    BinaryOp::Greater => self.less_than_forced(&r, &l, span)?,
+                    BinaryOp::LessEq => !self.less_than_forced(&r, &l, span)?,
+                    _ => !self.less_than_forced(&l, &r, span)?,
                 };
                 Ok(Value::Bool(result))
             }
@@ -103,7 +103,11 @@ impl Machine {
     pub fn arith(&mut self, op: Arith, l: &Value, r: &Value, span: Span) -> EvalResult<Value> {
         let l = self.force(l, span)?;
         let r = self.force(r, span)?;
-        match (&l, &r) {
+        self.arith_forced(op, &l, &r, span)
+    }
+
+    fn arith_forced(&mut self, op: Arith, l: &Value, r: &Value, span: Span) -> EvalResult<Value> {
+        match (l, r) {
             (Value::Int(a), Value::Int(b)) => {
                 let (a, b) = (*a, *b);
                 let result = match op {
@@ -122,8 +126,8 @@ impl Machine {
                     .ok_or_else(|| EvalError::new(ErrorKind::IntegerOverflow, span))
             }
             _ => {
-                let a = self.as_float(&l, span)?;
-                let b = self.as_float(&r, span)?;
+                let a = self.as_float(l, span)?;
+                let b = self.as_float(r, span)?;
                 Ok(Value::Float(match op {
                     Arith::Add => a + b,
                     Arith::Sub => a - b,
@@ -151,7 +155,11 @@ impl Machine {
     pub fn less_than(&mut self, l: &Value, r: &Value, span: Span) -> EvalResult<bool> {
         let l = self.force(l, span)?;
         let r = self.force(r, span)?;
-        match (&l, &r) {
+        self.less_than_forced(&l, &r, span)
+    }
+
+    fn less_than_forced(&mut self, l: &Value, r: &Value, span: Span) -> EvalResult<bool> {
+        match (l, r) {
             (Value::Int(a), Value::Int(b)) => Ok(a < b),
             (Value::Int(a), Value::Float(b)) => Ok((*a as f64) < *b),
             (Value::Float(a), Value::Int(b)) => Ok(*a < (*b as f64)),
@@ -264,6 +272,27 @@ impl Machine {
 
     /// `a + b`, string interpolation and interpolated paths (Nix's `ExprConcatStrings`).
     pub(super) fn eval_concat(&mut self, c: &Concat, env: &Rc<Env>) -> EvalResult<Value> {
+        // `a + b` on integers is by far the most common case: no accumulator needed.
+        if let (false, [(l, _), (r, _)]) = (c.force_string, &*c.parts) {
+            let lv = self.eval(l, env)?;
+            if let Value::Int(a) = lv {
+                let rv = self.eval(r, env)?;
+                if let Value::Int(b) = rv {
+                    return a
+                        .checked_add(b)
+                        .map(Value::Int)
+                        .ok_or_else(|| EvalError::new(ErrorKind::IntegerOverflow, c.span));
+                }
+                return self.concat_parts(c, env, vec![lv, rv]);
+            }
+            return self.concat_parts(c, env, vec![lv]);
+        }
+        self.concat_parts(c, env, Vec::new())
+    }
+
+    /// Nix's `ExprConcatStrings`: each part is evaluated and folded in before the next one is
+    /// evaluated (so errors come in Nix's order); `done` holds parts already evaluated.
+    fn concat_parts(&mut self, c: &Concat, env: &Rc<Env>, done: Vec<Value>) -> EvalResult<Value> {
         enum Acc {
             Int(i64),
             Float(f64),
@@ -282,8 +311,12 @@ impl Machine {
         } else {
             None
         };
-        for (i, (part, pspan)) in c.parts.iter().enumerate() {
-            let v = self.eval(part, env)?;
+        let mut done = done.into_iter();
+        for (part, pspan) in c.parts.iter() {
+            let v = match done.next() {
+                Some(v) => v,
+                None => self.eval(part, env)?,
+            };
             acc = Some(match acc {
                 None => match v {
                     Value::Int(n) => Acc::Int(n),
@@ -352,7 +385,6 @@ impl Machine {
                     }
                 }
             });
-            let _ = i;
         }
         Ok(match acc {
             Some(Acc::Int(n)) => Value::Int(n),

@@ -85,12 +85,9 @@ fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Outpu
         let auto_args = auto_args(&mut m, common, &cwd)?;
         for input in inputs {
             let Some(output) = output else {
-                return Err(EvalError::new(
-                    ntop_eval::ErrorKind::Unsupported(
-                        "--parse is not supported by ntop yet".into(),
-                    ),
-                    None,
-                ));
+                stdout.push_str(&parse_input(&mut m, input, exprs, &cwd)?);
+                stdout.push('\n');
+                continue;
             };
             let root = load_input(&mut m, input, exprs, &cwd, span)?;
             let paths: Vec<String> = if common.attr.is_empty() {
@@ -139,6 +136,28 @@ fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalRe
             ))
         }
     })
+}
+
+/// `--parse`: the shown parse of a file argument or `-E` expression.
+fn parse_input(m: &mut Machine, input: &str, is_expr: bool, cwd: &Path) -> EvalResult<String> {
+    if is_expr {
+        return m.parse_and_show(Origin::Text("«string»".into()), input, cwd);
+    }
+    let path = ntop_eval::lower::canonicalize_lexically(&cwd.join(input));
+    let path = if path.is_dir() {
+        path.join("default.nix")
+    } else {
+        path
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        EvalError::other(
+            "cli::read",
+            format!("cannot read '{}': {e}", path.display()),
+            None,
+        )
+    })?;
+    let base = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    m.parse_and_show(Origin::File(path), &text, &base)
 }
 
 /// The top-level value of a file argument or `-E` expression.

@@ -1,10 +1,424 @@
-//! Printing expressions back as source, for messages such as "assertion '…' failed".
+//! Printing expressions the way Nix 2.8 shows its parsed expressions: the output of
+//! `nix-instantiate --parse` and the text in "assertion '…' failed".
+//!
+//! Nix prints its desugared tree, so this printer applies the same desugarings (`a - b` is
+//! `(__sub a b)`, `<p>` is `(__findFile __nixPath "p")`, string interpolation is a `+` chain).
+//! One known difference: Nix prints the attributes of a set in the order of its internal
+//! symbol table, which depends on everything parsed before; we print them sorted by name.
 
-use rnix::ast;
+use std::fmt::Write;
+
+use rnix::ast::{self, AstToken, HasEntry};
 use rowan::ast::AstNode;
 
-/// The expression's text with runs of whitespace collapsed to one space.
+use crate::lower::strings::{self, Piece};
+use crate::print::{escape_string, format_float};
+
+/// Shows a parsed expression; relative paths are resolved against `base_dir`.
 pub fn show_expr(e: &ast::Expr) -> String {
-    let text = e.syntax().text().to_string();
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::new();
+    show(&mut out, e);
+    out
+}
+
+fn show(out: &mut String, e: &ast::Expr) {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || show_inner(out, e))
+}
+
+fn show_opt(out: &mut String, e: Option<ast::Expr>) {
+    if let Some(e) = e {
+        show(out, &e);
+    }
+}
+
+fn show_inner(out: &mut String, e: &ast::Expr) {
+    match e {
+        ast::Expr::Paren(p) => show_opt(out, p.expr()),
+        ast::Expr::Root(r) => show_opt(out, r.expr()),
+        ast::Expr::Literal(lit) => match lit.kind() {
+            ast::LiteralKind::Integer(i) => out.push_str(i.syntax().text()),
+            ast::LiteralKind::Float(f) => out.push_str(&format_float(f.value().unwrap_or(0.0))),
+            ast::LiteralKind::Uri(u) => escape_string(out, u.syntax().text().as_bytes()),
+        },
+        ast::Expr::Ident(id) => out.push_str(&id.syntax().text().to_string()),
+        ast::Expr::Str(s) => show_string(out, s),
+        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
+            out.push_str(&e.syntax().text().to_string())
+        }
+        ast::Expr::PathSearch(p) => {
+            let text = p.syntax().text().to_string();
+            out.push_str("(__findFile __nixPath ");
+            escape_string(
+                out,
+                text.trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .as_bytes(),
+            );
+            out.push(')');
+        }
+        ast::Expr::List(list) => {
+            out.push_str("[ ");
+            for item in list.items() {
+                out.push('(');
+                show(out, &item);
+                out.push_str(") ");
+            }
+            out.push(']');
+        }
+        ast::Expr::AttrSet(set) => {
+            if set.rec_token().is_some() {
+                out.push_str("rec ");
+            }
+            out.push_str("{ ");
+            show_entries(out, set.entries(), false);
+            out.push('}');
+        }
+        ast::Expr::LetIn(l) => {
+            out.push_str("(let ");
+            show_entries(out, l.entries(), true);
+            out.push_str("in ");
+            show_opt(out, l.body());
+            out.push(')');
+        }
+        ast::Expr::LegacyLet(l) => {
+            out.push_str("(rec { ");
+            show_entries(out, l.entries(), false);
+            out.push_str("}).body");
+        }
+        ast::Expr::Lambda(l) => show_lambda(out, l),
+        ast::Expr::Apply(_) => {
+            let mut args = Vec::new();
+            let mut head = e.clone();
+            while let ast::Expr::Apply(a) = &head {
+                let (Some(f), Some(arg)) = (a.lambda(), a.argument()) else {
+                    break;
+                };
+                args.push(arg);
+                head = f;
+            }
+            out.push('(');
+            show(out, &head);
+            for a in args.iter().rev() {
+                out.push(' ');
+                show(out, a);
+            }
+            out.push(')');
+        }
+        ast::Expr::Select(s) => {
+            out.push('(');
+            show_opt(out, s.expr());
+            out.push_str(").");
+            show_attrpath(out, s.attrpath());
+            if let Some(d) = s.default_expr() {
+                out.push_str(" or (");
+                show(out, &d);
+                out.push(')');
+            }
+        }
+        ast::Expr::HasAttr(h) => {
+            out.push_str("((");
+            show_opt(out, h.expr());
+            out.push_str(") ? ");
+            show_attrpath(out, h.attrpath());
+            out.push(')');
+        }
+        ast::Expr::With(w) => {
+            out.push_str("(with ");
+            show_opt(out, w.namespace());
+            out.push_str("; ");
+            show_opt(out, w.body());
+            out.push(')');
+        }
+        ast::Expr::IfElse(i) => {
+            out.push_str("(if ");
+            show_opt(out, i.condition());
+            out.push_str(" then ");
+            show_opt(out, i.body());
+            out.push_str(" else ");
+            show_opt(out, i.else_body());
+            out.push(')');
+        }
+        ast::Expr::Assert(a) => {
+            out.push_str("assert ");
+            show_opt(out, a.condition());
+            out.push_str("; ");
+            show_opt(out, a.body());
+        }
+        ast::Expr::UnaryOp(u) => match u.operator() {
+            Some(ast::UnaryOpKind::Invert) => {
+                out.push_str("(! ");
+                show_opt(out, u.expr());
+                out.push(')');
+            }
+            _ => {
+                out.push_str("(__sub 0 ");
+                show_opt(out, u.expr());
+                out.push(')');
+            }
+        },
+        ast::Expr::BinOp(b) => show_binary(out, b),
+        ast::Expr::CurPos(_) => out.push_str("__curPos"),
+        ast::Expr::Error(_) => {}
+    }
+}
+
+fn show_binary(out: &mut String, b: &ast::BinOp) {
+    use ast::BinOpKind as K;
+    let Some(op) = b.operator() else { return };
+    let call = |out: &mut String, f: &str, x: Option<ast::Expr>, y: Option<ast::Expr>| {
+        let _ = write!(out, "({f} ");
+        show_opt(out, x);
+        out.push(' ');
+        show_opt(out, y);
+        out.push(')');
+    };
+    let infix = |out: &mut String, sym: &str| {
+        out.push('(');
+        show_opt(out, b.lhs());
+        let _ = write!(out, " {sym} ");
+        show_opt(out, b.rhs());
+        out.push(')');
+    };
+    match op {
+        K::Sub => call(out, "__sub", b.lhs(), b.rhs()),
+        K::Mul => call(out, "__mul", b.lhs(), b.rhs()),
+        K::Div => call(out, "__div", b.lhs(), b.rhs()),
+        K::Less => call(out, "__lessThan", b.lhs(), b.rhs()),
+        K::More => call(out, "__lessThan", b.rhs(), b.lhs()),
+        K::LessOrEq => {
+            out.push_str("(! ");
+            call(out, "__lessThan", b.rhs(), b.lhs());
+            out.push(')');
+        }
+        K::MoreOrEq => {
+            out.push_str("(! ");
+            call(out, "__lessThan", b.lhs(), b.rhs());
+            out.push(')');
+        }
+        K::Add => infix(out, "+"),
+        K::Equal => infix(out, "=="),
+        K::NotEqual => infix(out, "!="),
+        K::And => infix(out, "&&"),
+        K::Or => infix(out, "||"),
+        K::Implication => infix(out, "->"),
+        K::Update => infix(out, "//"),
+        K::Concat => infix(out, "++"),
+        K::PipeLeft => infix(out, "<|"),
+        K::PipeRight => infix(out, "|>"),
+    }
+}
+
+fn show_lambda(out: &mut String, l: &ast::Lambda) {
+    out.push('(');
+    match l.param() {
+        Some(ast::Param::IdentParam(p)) => {
+            out.push_str(&p.syntax().text().to_string());
+        }
+        Some(ast::Param::Pattern(pat)) => {
+            out.push_str("{ ");
+            let mut first = true;
+            for entry in pat.pat_entries() {
+                if !first {
+                    out.push_str(", ");
+                }
+                first = false;
+                if let Some(id) = entry.ident() {
+                    out.push_str(&id.syntax().text().to_string());
+                }
+                if let Some(d) = entry.default() {
+                    out.push_str(" ? ");
+                    show(out, &d);
+                }
+            }
+            if pat.ellipsis_token().is_some() {
+                if !first {
+                    out.push_str(", ");
+                }
+                out.push_str("...");
+            }
+            out.push_str(" }");
+            if let Some(bind) = pat.pat_bind().and_then(|b| b.ident()) {
+                out.push_str(" @ ");
+                out.push_str(&bind.syntax().text().to_string());
+            }
+        }
+        None => {}
+    }
+    out.push_str(": ");
+    show_opt(out, l.body());
+    out.push(')');
+}
+
+/// A binding while showing: a shown value, or a set built from nested attribute paths.
+enum Shown {
+    Value(String),
+    Nested(std::collections::BTreeMap<String, Shown>),
+}
+
+fn insert_path(
+    map: &mut std::collections::BTreeMap<String, Shown>,
+    path: &[String],
+    value: String,
+) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        map.insert(first.clone(), Shown::Value(value));
+        return;
+    }
+    let entry = map
+        .entry(first.clone())
+        .or_insert_with(|| Shown::Nested(Default::default()));
+    if let Shown::Nested(inner) = entry {
+        insert_path(inner, rest, value);
+    }
+}
+
+fn print_shown(out: &mut String, map: &std::collections::BTreeMap<String, Shown>) {
+    for (name, shown) in map {
+        match shown {
+            Shown::Value(text) => out.push_str(text),
+            Shown::Nested(inner) => {
+                let _ = write!(out, "{name} = {{ ");
+                print_shown(out, inner);
+                out.push_str("}; ");
+            }
+        }
+    }
+}
+
+fn show_entries(out: &mut String, entries: impl Iterator<Item = ast::Entry>, is_let: bool) {
+    let mut items: std::collections::BTreeMap<String, Shown> = Default::default();
+    for entry in entries {
+        match entry {
+            ast::Entry::Inherit(inh) => {
+                for attr in inh.attrs() {
+                    let name = attr.syntax().text().to_string();
+                    let text = match inh.from() {
+                        Some(from) => {
+                            let mut s = String::from("(");
+                            show_opt(&mut s, from.expr());
+                            s.push_str(&format!(").{name}"));
+                            format!("{name} = {s}; ")
+                        }
+                        None if is_let => format!("inherit {name}; "),
+                        None => format!("inherit {name} ; "),
+                    };
+                    items.insert(name, Shown::Value(text));
+                }
+            }
+            ast::Entry::AttrpathValue(apv) => {
+                let names: Vec<String> = apv
+                    .attrpath()
+                    .map(|p| {
+                        p.attrs()
+                            .map(|a| {
+                                let mut s = String::new();
+                                show_attr(&mut s, &a);
+                                s
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let Some(last) = names.last() else { continue };
+                let mut text = format!("{last} = ");
+                show_opt(&mut text, apv.value());
+                text.push_str("; ");
+                insert_path(&mut items, &names, text);
+            }
+        }
+    }
+    print_shown(out, &items);
+}
+
+fn show_attrpath(out: &mut String, path: Option<ast::Attrpath>) {
+    let Some(path) = path else { return };
+    let mut first = true;
+    for attr in path.attrs() {
+        if !first {
+            out.push('.');
+        }
+        first = false;
+        show_attr(out, &attr);
+    }
+}
+
+fn show_attr(out: &mut String, attr: &ast::Attr) {
+    match attr {
+        ast::Attr::Ident(id) => out.push_str(&id.syntax().text().to_string()),
+        ast::Attr::Str(s) => out.push_str(&s.syntax().text().to_string()),
+        ast::Attr::Dynamic(d) => {
+            out.push_str("\"${");
+            show_opt(out, d.expr());
+            out.push_str("}\"");
+        }
+    }
+}
+
+fn show_string(out: &mut String, s: &ast::Str) {
+    let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
+    let mut pieces: Vec<Piece<ast::Interpol>> = Vec::new();
+    let mut first = true;
+    for part in s.parts() {
+        match part {
+            ast::InterpolPart::Literal(lit) => {
+                let mut text = lit.syntax().text();
+                if indented {
+                    if first {
+                        let spaces = text.len() - text.trim_start_matches(' ').len();
+                        if text[spaces..].starts_with('\n') {
+                            text = &text[spaces + 1..];
+                        }
+                    }
+                    let mut raw = Vec::new();
+                    strings::lex_indented_segment(text, &mut raw);
+                    pieces.extend(raw.into_iter().map(|p| match p {
+                        Piece::Text { bytes, indented } => Piece::Text { bytes, indented },
+                        Piece::Interpolation(()) => Piece::Text {
+                            bytes: Vec::new(),
+                            indented: false,
+                        },
+                    }));
+                } else {
+                    pieces.push(Piece::Text {
+                        bytes: strings::unescape_double_quoted(text),
+                        indented: false,
+                    });
+                }
+            }
+            ast::InterpolPart::Interpolation(i) => pieces.push(Piece::Interpolation(i)),
+        }
+        first = false;
+    }
+    if indented {
+        pieces = strings::strip_indentation(pieces);
+    }
+    let parts: Vec<Piece<ast::Interpol>> = pieces
+        .into_iter()
+        .filter(|p| !matches!(p, Piece::Text { bytes, .. } if bytes.is_empty()))
+        .collect();
+    let has_interpolation = parts.iter().any(|p| matches!(p, Piece::Interpolation(_)));
+    if !has_interpolation {
+        let bytes: Vec<u8> = parts
+            .into_iter()
+            .flat_map(|p| match p {
+                Piece::Text { bytes, .. } => bytes,
+                Piece::Interpolation(_) => Vec::new(),
+            })
+            .collect();
+        escape_string(out, &bytes);
+        return;
+    }
+    out.push('(');
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" + ");
+        }
+        match p {
+            Piece::Text { bytes, .. } => escape_string(out, bytes),
+            Piece::Interpolation(i) => show_opt(out, i.expr()),
+        }
+    }
+    out.push(')');
 }

@@ -82,6 +82,27 @@ impl Machine {
         })
     }
 
+    /// `nix-instantiate --parse`: checks the text as evaluation would (syntax and scopes) and
+    /// shows the parsed expression.
+    pub fn parse_and_show(
+        &mut self,
+        origin: Origin,
+        text: &str,
+        base_dir: &Path,
+    ) -> EvalResult<String> {
+        self.compile(origin.clone(), text.into(), base_dir, None)?;
+        let file = add_source(origin, text.into());
+        let stack = PARSE_STACK_BASE + text.len().min(PARSE_STACK_MAX_INPUT) * PARSE_STACK_PER_BYTE;
+        Ok(stacker::grow(stack, || {
+            let parsed = parse(file, text);
+            parsed
+                .root
+                .expr()
+                .map(|e| crate::show::show_expr(&e))
+                .unwrap_or_default()
+        }))
+    }
+
     /// Evaluates an expression given as text (`-E`), relative paths against `base_dir`.
     pub fn eval_source(&mut self, name: &str, text: &str, base_dir: &Path) -> EvalResult<Value> {
         let expr = self.compile(Origin::Text(name.into()), text.into(), base_dir, None)?;

@@ -113,7 +113,15 @@ impl<'a> Lowerer<'a> {
                 None => self.placeholder(),
             },
             ast::Expr::Literal(lit) => self.literal(lit, span),
-            ast::Expr::Ident(id) => self.variable(&ident_text(id), span),
+            ast::Expr::Ident(id) => {
+                let name = ident_text(id);
+                // `or` is a keyword that Nix accepts only as an attribute name.
+                if name == "or" {
+                    self.error(span, "syntax::or_keyword", "syntax error, unexpected 'or' (it is a keyword; only attribute names may be 'or')");
+                    return self.placeholder();
+                }
+                self.variable(&name, span)
+            }
             ast::Expr::Str(s) => self.string(s, span),
             ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
                 self.path(e, span)
@@ -586,6 +594,9 @@ impl<'a> Lowerer<'a> {
         let (param, names) = match l.param() {
             Some(ast::Param::IdentParam(p)) => {
                 let name = p.ident().map(|i| ident_text(&i)).unwrap_or_default();
+                if name == "or" {
+                    self.error(self.span(p.syntax()), "syntax::or_keyword", "syntax error, unexpected 'or' (it is a keyword and cannot name an argument)");
+                }
                 let sym = Symbol::new(&name);
                 (Param::Ident(sym), vec![sym])
             }

@@ -155,7 +155,7 @@ impl Machine {
         }
         // Asking for the remaining stack costs a little; one frame of `eval` uses far less than
         // RED_ZONE / 8, so checking every eighth level is enough.
-        let result = if self.depth % 8 == 0 {
+        let result = if self.depth.is_multiple_of(8) {
             stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval_inner(expr, env))
         } else {
             self.eval_inner(expr, env)

@@ -20,5 +20,5 @@ fuzz_target!(|data: &[u8]| {
         let span = Span::new(add_source(Origin::Text("fuzz".into()), "".into()), 0, 0);
         let _ = m.force_deep(&v, span);
     }
-    std::mem::forget(m);
+    drop(m);
 });

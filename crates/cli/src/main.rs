@@ -3,6 +3,7 @@
 
 mod args;
 mod attr_path;
+mod bundle;
 mod instantiate;
 mod output;
 mod render;

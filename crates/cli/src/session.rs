@@ -30,6 +30,15 @@ pub fn machine(common: &CommonArgs) -> Machine {
             .search_path
             .extend(SearchPathEntry::parse_list(&nix_path));
     }
+    // Last of all, the embedded default: `<nixpkgs>` is ntop's bundled lib, mini-NixOS and
+    // package set unless the user's search path names another.
+    match crate::bundle::dir() {
+        Ok(dir) => options.search_path.push(SearchPathEntry {
+            prefix: "nixpkgs".into(),
+            path: dir.display().to_string(),
+        }),
+        Err(e) => eprintln!("warning: cannot unpack the embedded nixpkgs bundle: {e}"),
+    }
     for pair in common.option.chunks(2) {
         if let [name, value] = pair {
             options.settings.insert(name.clone(), value.clone());

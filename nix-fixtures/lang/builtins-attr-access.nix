@@ -1,0 +1,1 @@
+builtins.length (builtins.attrNames { inherit (builtins) map filter length; })

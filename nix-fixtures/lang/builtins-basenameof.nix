@@ -1,0 +1,1 @@
+map baseNameOf [ "/a/b/c.nix" "a" "/a/b/" "" "/" "dir/" ./some/file ]

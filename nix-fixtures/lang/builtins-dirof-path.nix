@@ -1,0 +1,1 @@
+[ (dirOf ./a/b) (dirOf /x) ]

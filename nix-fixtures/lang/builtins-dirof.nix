@@ -1,0 +1,1 @@
+map dirOf [ "/a/b/c" "a/b" "a" "/a" "/" "" "a/b/" ]

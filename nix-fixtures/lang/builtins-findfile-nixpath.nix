@@ -1,0 +1,1 @@
+builtins.findFile builtins.nixPath "sp/sp-lib/sub.nix"

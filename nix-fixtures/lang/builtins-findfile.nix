@@ -1,0 +1,1 @@
+builtins.findFile [ { prefix = "h"; path = ./helpers; } ] "h/data.txt"

@@ -1,0 +1,1 @@
+[ (builtins.isNull null) (isNull 0) ]

@@ -1,0 +1,1 @@
+builtins.scopedImport { y = 2; } ./helpers/uses-builtins-and-y.nix

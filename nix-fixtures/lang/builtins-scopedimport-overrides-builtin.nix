@@ -1,0 +1,1 @@
+builtins.scopedImport { toString = x: "overridden"; } ./helpers/calls-tostring.nix

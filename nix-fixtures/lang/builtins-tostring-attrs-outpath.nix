@@ -1,0 +1,1 @@
+toString { outPath = "/out"; }

@@ -1,0 +1,1 @@
+[ (toString 1) (toString (-5)) (toString "s") (toString null) (toString true) (toString false) (toString [ ]) ]

@@ -1,0 +1,1 @@
+let l = [ (x: x) ]; in l == l

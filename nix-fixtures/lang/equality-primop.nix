@@ -1,0 +1,1 @@
+[ (builtins.head == builtins.head) ([ builtins.head ] == [ builtins.head ]) ]

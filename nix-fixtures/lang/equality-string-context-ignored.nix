@@ -1,0 +1,1 @@
+"${./helpers/data.txt}" == builtins.unsafeDiscardStringContext "${./helpers/data.txt}"

@@ -1,0 +1,1 @@
+{ dir = "default.nix of dir-with-default"; }

@@ -1,0 +1,1 @@
+if builtins ? y then "builtin" else "no outer y leaks in"

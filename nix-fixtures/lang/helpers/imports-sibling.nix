@@ -1,0 +1,1 @@
+import ./value.nix // { via = "sibling"; }

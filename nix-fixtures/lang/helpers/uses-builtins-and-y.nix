@@ -1,0 +1,1 @@
+builtins.length [ y y ] + y

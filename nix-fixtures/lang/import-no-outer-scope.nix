@@ -1,0 +1,1 @@
+let y = "outer"; in import ./helpers/free-y-or-default.nix

@@ -1,0 +1,1 @@
+(import ./helpers/fun.nix) 1

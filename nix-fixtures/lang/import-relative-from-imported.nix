@@ -1,0 +1,1 @@
+import ./helpers/imports-sibling.nix

@@ -1,0 +1,1 @@
+import "${toString ./helpers/value.nix}"

@@ -1,0 +1,1 @@
+let x = abort "never"; in "fine"

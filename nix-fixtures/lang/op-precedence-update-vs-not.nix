@@ -1,0 +1,1 @@
+let s = { a = true; }; in (!s.a) == false

@@ -1,0 +1,1 @@
+{ a = throw "eq forces attr"; } == { a = 1; }

@@ -1,0 +1,1 @@
+import ./helpers/has-error.nix

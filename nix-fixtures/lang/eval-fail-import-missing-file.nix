@@ -1,0 +1,1 @@
+import ./helpers/no-such-file.nix

@@ -1,0 +1,1 @@
+import ./helpers/has-parse-error.nix

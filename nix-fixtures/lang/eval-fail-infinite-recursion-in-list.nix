@@ -1,0 +1,1 @@
+let l = [ (builtins.head l) ]; in builtins.head l

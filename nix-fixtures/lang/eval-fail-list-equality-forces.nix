@@ -1,0 +1,1 @@
+[ (throw "eq forces") ] == [ 1 ]

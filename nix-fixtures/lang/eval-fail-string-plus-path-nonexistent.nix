@@ -1,0 +1,1 @@
+"x" + ./does-not-exist

@@ -1,0 +1,5 @@
+let
+  f = x:
+    throw "from f";
+in
+  f 1

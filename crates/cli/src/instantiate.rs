@@ -12,6 +12,7 @@ use ntop_eval::{Machine, Value};
 
 use crate::args::{CommonArgs, EvalArgs, InstantiateArgs};
 use crate::attr_path;
+use crate::module_eval;
 use crate::output;
 use crate::render::Renderer;
 use crate::session;
@@ -62,9 +63,20 @@ pub fn eval(args: EvalArgs) -> i32 {
     };
     match (&args.expr, &args.file) {
         (Some(e), _) => run(&args.common, std::slice::from_ref(e), true, Some(output)),
-        (None, Some(f)) => run(&args.common, std::slice::from_ref(f), false, Some(output)),
-        (None, None) => run(&args.common, &[".".to_string()], false, Some(output)),
+        (None, Some(f)) => run_modules(&args.common, std::slice::from_ref(f), Some(output)),
+        (None, None) => run_modules(&args.common, &[".".to_string()], Some(output)),
     }
+}
+
+/// `ntop eval FILE`: like `run`, but a FILE that is a NixOS-style module is evaluated as part
+/// of a NixOS configuration.
+fn run_modules(common: &CommonArgs, inputs: &[String], output: Option<Output>) -> i32 {
+    MODULE_AWARE.with(|m| m.set(true));
+    run(common, inputs, false, output)
+}
+
+thread_local! {
+    static MODULE_AWARE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Output>) -> i32 {
@@ -89,14 +101,30 @@ fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Outpu
                 stdout.push('\n');
                 continue;
             };
-            let root = load_input(&mut m, input, exprs, &cwd, span)?;
+            let mut root = load_input(&mut m, input, exprs, &cwd, span)?;
+            let module = !exprs
+                && MODULE_AWARE.with(|c| c.get())
+                && module_eval::is_module(&mut m, &root, span)?;
+            if module {
+                let file = ntop_eval::lower::canonicalize_lexically(&cwd.join(input));
+                root = module_eval::evaluate(&mut m, &file, span)?;
+            }
             let paths: Vec<String> = if common.attr.is_empty() {
-                vec![String::new()]
+                vec![if module {
+                    "system.build.toplevel".to_string()
+                } else {
+                    String::new()
+                }]
             } else {
                 common.attr.clone()
             };
             for path in &paths {
-                let v = attr_path::follow(&mut m, root.clone(), path, &auto_args, span)?;
+                let (start, path) = if module {
+                    module_eval::select_root(&mut m, &root, path, span)?
+                } else {
+                    (root.clone(), path.clone())
+                };
+                let v = attr_path::follow(&mut m, start, &path, &auto_args, span)?;
                 let v = attr_path::auto_call(&mut m, v, &auto_args, span)?;
                 stdout.push_str(&render_value(&mut m, v, output, span)?);
             }

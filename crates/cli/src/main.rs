@@ -5,6 +5,7 @@ mod args;
 mod attr_path;
 mod bundle;
 mod instantiate;
+mod module_eval;
 mod output;
 mod render;
 mod session;

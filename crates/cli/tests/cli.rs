@@ -1,0 +1,85 @@
+//! End-to-end checks of the command line that the golden suites do not cover.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn ntop() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ntop"))
+}
+
+/// Invoked through a symlink named `nix-instantiate`, ntop behaves as `ntop instantiate`, so
+/// that scripts calling nix-instantiate can use it unchanged.
+#[test]
+fn behaves_as_nix_instantiate_under_that_name() {
+    let dir = std::env::temp_dir().join(format!("ntop-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("nix-instantiate");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(ntop(), &link).unwrap();
+    let out = Command::new(&link)
+        .args(["--eval", "--strict", "-E", "{ b = [ 1 2 ]; a = \"x\"; }"])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The Nix manual's printing of a set: attributes sorted, `{ a = "x"; b = [ 1 2 ]; }`.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{ a = \"x\"; b = [ 1 2 ]; }\n"
+    );
+}
+
+/// Errors go to stderr with a position and a non-zero exit, never a panic or backtrace.
+#[test]
+fn errors_have_positions_and_no_backtrace() {
+    let out = Command::new(ntop())
+        .args([
+            "instantiate",
+            "--eval",
+            "--color",
+            "never",
+            "-E",
+            "let x = 1; in x + \"a\"",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot add a string to an integer"),
+        "{stderr}"
+    );
+    // Nix 2.8 reports the offending operand: `at «string»:1:19`.
+    assert!(stderr.contains("«string»:1:19"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{stderr}"
+    );
+}
+
+/// `--error-format json` prints one JSON object per diagnostic with its code and span.
+#[test]
+fn json_diagnostics() {
+    let out = Command::new(ntop())
+        .args([
+            "instantiate",
+            "--eval",
+            "--error-format",
+            "json",
+            "-E",
+            "{ a = 1; }.b",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let line = String::from_utf8_lossy(&out.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(line.lines().next().unwrap_or("")).expect("one JSON object per line");
+    assert_eq!(v["code"], "eval::missing_attribute");
+    assert_eq!(v["span"]["line_start"], 1);
+    assert_eq!(v["span"]["column_start"], 1);
+}

@@ -10,6 +10,8 @@
 #
 #   cwd   = nix-fixtures/lang (its canonical absolute path, DIR below)
 #   env   = NIX_PATH unset, HOME a fresh empty directory, TZ=UTC
+#   (nix-instantiate raises its own stack to 64 MiB; the deep-* cases need a hard stack limit
+#   of at least that, which is the usual `unlimited`)
 #   argv  = nix-instantiate ARGS, where ARGS are the words of CASE.flags (default
 #           `--eval --strict @FILE@`), split on whitespace; a single-quoted word may hold
 #           whitespace and is taken literally. @FILE@ becomes DIR/CASE.nix, @DIR@ becomes DIR.

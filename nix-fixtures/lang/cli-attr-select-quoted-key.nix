@@ -1,0 +1,1 @@
+{ "a.b" = { c = "quoted key"; }; a = { b = { c = "wrong"; }; }; }

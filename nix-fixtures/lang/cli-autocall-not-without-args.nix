@@ -1,0 +1,1 @@
+{ }: "called with no arguments"

@@ -1,0 +1,1 @@
+[ ({ a, b ? 1, ... }@args: a) (x: with x; assert true; if x then y else z) ]

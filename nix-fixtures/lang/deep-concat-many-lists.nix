@@ -1,0 +1,1 @@
+builtins.length (builtins.concatLists (builtins.genList (x: [ x x ]) 100000))

@@ -1,0 +1,1 @@
+let go = n: acc: if n == 0 then acc else go (n - 1) (acc + n); in go 50000 0

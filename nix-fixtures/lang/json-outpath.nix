@@ -1,0 +1,1 @@
+{ d = { outPath = "/some/out"; other = 1; }; }

@@ -1,0 +1,1 @@
+{ p = ./helpers/data.txt; }

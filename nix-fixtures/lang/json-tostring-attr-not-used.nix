@@ -1,0 +1,1 @@
+{ s = { __toString = self: "ts"; v = 1; }; }

@@ -1,0 +1,1 @@
+{ d = { type = "derivation"; outPath = "/x"; drvPath = "/x.drv"; }; }

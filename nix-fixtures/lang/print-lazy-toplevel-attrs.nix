@@ -1,0 +1,1 @@
+{ a = 1 + 1; b = "lit"; c = throw "unforced"; }

@@ -1,0 +1,1 @@
+let inner = [ 1 ]; in { a = inner; b = { c = inner; }; }

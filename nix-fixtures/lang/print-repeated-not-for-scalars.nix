@@ -1,0 +1,1 @@
+let n = 1; s = "str"; in [ n n s s ]

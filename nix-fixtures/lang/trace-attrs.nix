@@ -1,0 +1,1 @@
+builtins.trace { b = 2; a = [ 1 "x" ]; } null

@@ -1,0 +1,1 @@
+builtins.tryEval (builtins.trace "before throw" (throw "t"))

@@ -1,0 +1,1 @@
+builtins.trace 42 "result"

@@ -1,0 +1,1 @@
+builtins.trace "outer" (builtins.trace "inner" 0)

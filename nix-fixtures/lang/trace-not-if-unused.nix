@@ -1,0 +1,1 @@
+let x = builtins.trace "never" 5; in 1

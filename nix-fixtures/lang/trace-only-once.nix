@@ -1,0 +1,1 @@
+let x = builtins.trace "evaluated" 5; in x + x

@@ -1,0 +1,1 @@
+[ (builtins.trace "one" 1) (builtins.trace "two" 2) ]

@@ -1,0 +1,1 @@
+builtins.tryEval (builtins.trace "traced" (assert false; 1))

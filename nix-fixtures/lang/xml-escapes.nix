@@ -1,0 +1,1 @@
+"<tag attr=\"v\"> & 'quote'\n"

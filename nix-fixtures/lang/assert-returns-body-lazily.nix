@@ -1,0 +1,1 @@
+builtins.length (assert true; [ (throw "lazy") ])

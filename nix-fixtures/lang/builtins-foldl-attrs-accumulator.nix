@@ -1,0 +1,1 @@
+builtins.foldl' (acc: k: acc // { ${k} = builtins.stringLength k; }) { } [ "a" "bb" "ccc" ]

@@ -1,0 +1,1 @@
+{ cfg }: cfg // { z = true; }

@@ -1,0 +1,6 @@
+let
+  f = x:
+    assert builtins.isInt x;
+    x;
+in
+  f "not an int"

@@ -1,0 +1,1 @@
+({ a, ... }@all: builtins.attrNames all) { a = 1; z = 2; }

@@ -1,0 +1,1 @@
+let s = { a = 1; }; f = x: x; in [ s.a f s.a ]

@@ -1,0 +1,3 @@
+let v = "  two spaces"; in ''
+  x${v}
+''

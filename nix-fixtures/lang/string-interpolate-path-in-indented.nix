@@ -1,0 +1,3 @@
+''
+  file: ${./helpers/data.txt}
+''

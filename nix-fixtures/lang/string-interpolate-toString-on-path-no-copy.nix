@@ -1,0 +1,1 @@
+"${toString ./helpers/data.txt}"

@@ -1,0 +1,1 @@
+[ https://a.b/c ./local ]

@@ -185,7 +185,12 @@ fn line_length_at(span: Span) -> usize {
     let text: &str = &file.text;
     let (line, _) = file.line_col(span.start);
     let first = line.saturating_sub(2) as usize;
-    text.split('\n').skip(first).take(3).map(str::len).max().unwrap_or(0)
+    text.split('\n')
+        .skip(first)
+        .take(3)
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
 }
 
 fn json_span(span: Span) -> serde_json::Value {

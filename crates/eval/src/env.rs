@@ -24,7 +24,10 @@ enum Slots {
 
 impl Env {
     pub fn root() -> Rc<Env> {
-        Rc::new(Env { slots: Slots::Many(Box::new([])), parent: None })
+        Rc::new(Env {
+            slots: Slots::Many(Box::new([])),
+            parent: None,
+        })
     }
 
     pub fn new(size: usize, parent: &Rc<Env>) -> Rc<Env> {
@@ -33,17 +36,26 @@ impl Env {
         } else {
             Slots::Many((0..size).map(|_| OnceCell::new()).collect())
         };
-        Rc::new(Env { slots, parent: Some(parent.clone()) })
+        Rc::new(Env {
+            slots,
+            parent: Some(parent.clone()),
+        })
     }
 
     /// A frame with one slot, already filled.
     pub fn single(value: Value, parent: &Rc<Env>) -> Rc<Env> {
-        Rc::new(Env { slots: Slots::One(OnceCell::from(value)), parent: Some(parent.clone()) })
+        Rc::new(Env {
+            slots: Slots::One(OnceCell::from(value)),
+            parent: Some(parent.clone()),
+        })
     }
 
     pub fn with_values(values: Vec<Value>, parent: &Rc<Env>) -> Rc<Env> {
         let slots = Slots::Many(values.into_iter().map(OnceCell::from).collect());
-        Rc::new(Env { slots, parent: Some(parent.clone()) })
+        Rc::new(Env {
+            slots,
+            parent: Some(parent.clone()),
+        })
     }
 
     fn slot(&self, index: usize) -> &OnceCell<Value> {
@@ -62,7 +74,10 @@ impl Env {
         let mut env = self;
         for _ in 0..depth {
             // Lowering guarantees that `depth` never exceeds the frames it counted.
-            env = env.parent.as_ref().expect("lowering resolved a variable past the root frame");
+            env = env
+                .parent
+                .as_ref()
+                .expect("lowering resolved a variable past the root frame");
         }
         env
     }
@@ -73,6 +88,8 @@ impl Env {
     }
 
     pub fn get(&self, index: u32) -> &Value {
-        self.slot(index as usize).get().expect("a slot is always filled before code that reads it runs")
+        self.slot(index as usize)
+            .get()
+            .expect("a slot is always filled before code that reads it runs")
     }
 }

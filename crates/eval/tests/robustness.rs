@@ -27,11 +27,71 @@ impl Rng {
 }
 
 const TOKENS: &[&str] = &[
-    "let ", " in ", "rec ", "{", "}", "[", "]", "(", ")", ";", "=", ":", "@", "...", ",", "?", ".", " or ",
-    "inherit ", "with ", "if ", " then ", " else ", "assert ", "x", "y", "f", "a.b", "1", "2.5", "-", "+", "*",
-    "/", "++", "//", "==", "!=", "<", "<=", ">", "&&", "||", "->", "!", "\"s${", "}\"", "\"str\"", "''\n  i\n''",
-    "./p", "<nixpkgs>", "null", "true", "builtins.map", "builtins.foldl'", "builtins.genList", "builtins.tryEval",
-    "builtins.seq", "throw \"t\"", "abort \"a\"", "import ", "__curPos", "${", "x: x", "{ a ? 1, ... }: a",
+    "let ",
+    " in ",
+    "rec ",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    ";",
+    "=",
+    ":",
+    "@",
+    "...",
+    ",",
+    "?",
+    ".",
+    " or ",
+    "inherit ",
+    "with ",
+    "if ",
+    " then ",
+    " else ",
+    "assert ",
+    "x",
+    "y",
+    "f",
+    "a.b",
+    "1",
+    "2.5",
+    "-",
+    "+",
+    "*",
+    "/",
+    "++",
+    "//",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    "&&",
+    "||",
+    "->",
+    "!",
+    "\"s${",
+    "}\"",
+    "\"str\"",
+    "''\n  i\n''",
+    "./p",
+    "<nixpkgs>",
+    "null",
+    "true",
+    "builtins.map",
+    "builtins.foldl'",
+    "builtins.genList",
+    "builtins.tryEval",
+    "builtins.seq",
+    "throw \"t\"",
+    "abort \"a\"",
+    "import ",
+    "__curPos",
+    "${",
+    "x: x",
+    "{ a ? 1, ... }: a",
 ];
 
 fn random_input(rng: &mut Rng) -> String {
@@ -48,11 +108,25 @@ fn random_input(rng: &mut Rng) -> String {
 }
 
 fn run(input: &str) {
-    let options = EvalOptions { max_steps: Some(20_000), max_depth: 5_000, ..EvalOptions::default() };
+    let options = EvalOptions {
+        max_steps: Some(20_000),
+        max_depth: 5_000,
+        ..EvalOptions::default()
+    };
     let mut m = Machine::new(Box::new(StdIO), options);
     let result = catch_unwind(AssertUnwindSafe(|| {
         if let Ok(v) = m.eval_source("fuzz", input, Path::new("/nonexistent")) {
-            let _ = m.force_deep(&v, ntop_eval::source::Span::new(ntop_eval::source::add_source(ntop_eval::source::Origin::Text("t".into()), "".into()), 0, 0));
+            let _ = m.force_deep(
+                &v,
+                ntop_eval::source::Span::new(
+                    ntop_eval::source::add_source(
+                        ntop_eval::source::Origin::Text("t".into()),
+                        "".into(),
+                    ),
+                    0,
+                    0,
+                ),
+            );
         }
     }));
     std::mem::forget(m);

@@ -16,7 +16,10 @@ impl Machine {
     pub fn call(&mut self, function: Value, arg: Value, span: Span) -> EvalResult<Value> {
         match function {
             Value::Lambda(c) => self.call_lambda(&c, arg, span).map_err(|e| {
-                e.with_frame(Some(span), format!("while calling {}", describe_lambda(c.lambda)))
+                e.with_frame(
+                    Some(span),
+                    format!("while calling {}", describe_lambda(c.lambda)),
+                )
             }),
             Value::PrimOp(op) => {
                 if op.arity == 1 {

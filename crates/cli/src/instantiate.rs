@@ -23,7 +23,10 @@ enum Output {
     Nix {
         strict: bool,
     },
-    Json,
+    /// Nix 2.8 prints JSON without a final newline.
+    Json {
+        strict: bool,
+    },
     Xml {
         strict: bool,
     },
@@ -37,7 +40,7 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
     } else if !args.eval {
         Some(Output::Derivations)
     } else if args.json {
-        Some(Output::Json)
+        Some(Output::Json { strict: args.strict })
     } else if args.xml {
         Some(Output::Xml {
             strict: args.strict,
@@ -57,7 +60,7 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
 
 pub fn eval(args: EvalArgs) -> i32 {
     let output = if args.json {
-        Output::Json
+        Output::Json { strict: !args.lazy }
     } else {
         Output::Nix { strict: !args.lazy }
     };
@@ -150,7 +153,7 @@ fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalRe
             let v = if strict { m.force_deep(&v, span)? } else { v };
             format!("{}\n", print_value(&v, PrintMode::Lazy))
         }
-        Output::Json => format!("{}\n", output::to_json(m, &v, span)?),
+        Output::Json { strict } => output::to_json(m, &v, span, strict)?,
         Output::Xml { strict } => {
             let v = if strict { m.force_deep(&v, span)? } else { v };
             output::to_xml(m, &v, span)?

@@ -8,10 +8,10 @@ use ntop_eval::value::Context;
 use ntop_eval::{Machine, Value};
 
 /// Nix 2.8's JSON rendering (as `--json` and `builtins.toJSON` print it).
-pub fn to_json(m: &mut Machine, v: &Value, span: Span) -> EvalResult<String> {
+pub fn to_json(m: &mut Machine, v: &Value, span: Span, strict: bool) -> EvalResult<String> {
     let mut out = String::new();
     let mut ctx = Context::default();
-    ntop_eval::json::json_into(m, v, span, &mut out, &mut ctx)?;
+    ntop_eval::json::json_with(m, v, span, &mut out, &mut ctx, strict)?;
     Ok(out)
 }
 

@@ -14,7 +14,28 @@ pub fn json_into(
     out: &mut String,
     ctx: &mut Context,
 ) -> EvalResult<()> {
-    let v = m.force(v, span)?;
+    json_with(m, v, span, out, ctx, true)
+}
+
+/// Like [`json_into`]; with `force` false (`nix-instantiate --json` without `--strict`) values
+/// not yet evaluated are an error, as in Nix 2.8, instead of being forced.
+pub fn json_with(
+    m: &mut Machine,
+    v: &Value,
+    span: Span,
+    out: &mut String,
+    ctx: &mut Context,
+    force: bool,
+) -> EvalResult<()> {
+    let v = match v {
+        Value::Thunk(t) if !force => match t.value() {
+            Some(v) => v,
+            None => {
+                return Err(EvalError::other("eval::not_json", "cannot convert a thunk to JSON", span));
+            }
+        },
+        other => m.force(other, span)?,
+    };
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || match &v {
         Value::Null => {
             out.push_str("null");
@@ -51,7 +72,7 @@ pub fn json_into(
             }
             if let Some(outp) = a.get(crate::sym!("outPath")) {
                 let outp = outp.clone();
-                return json_into(m, &outp, span, out, ctx);
+                return json_with(m, &outp, span, out, ctx, force);
             }
             out.push('{');
             for (i, e) in a.entries().iter().enumerate() {
@@ -60,7 +81,7 @@ pub fn json_into(
                 }
                 escape_json(out, e.name.as_str().as_bytes());
                 out.push(':');
-                json_into(m, &e.value, e.pos.unwrap_or(span), out, ctx)?;
+                json_with(m, &e.value, e.pos.unwrap_or(span), out, ctx, force)?;
             }
             out.push('}');
             Ok(())
@@ -71,7 +92,7 @@ pub fn json_into(
                 if i > 0 {
                     out.push(',');
                 }
-                json_into(m, item, span, out, ctx)?;
+                json_with(m, item, span, out, ctx, force)?;
             }
             out.push(']');
             Ok(())

@@ -63,6 +63,7 @@ pub struct CommonArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(args_override_self = true)]
 pub struct InstantiateArgs {
     /// Files to evaluate (`-` for standard input), or expressions with `-E`.
     pub files: Vec<String>,

@@ -98,6 +98,7 @@ fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Outpu
     let mut stdout = String::new();
     let result = (|| -> EvalResult<()> {
         let auto_args = auto_args(&mut m, common, &cwd)?;
+        let has_auto_args = !common.arg.is_empty() || !common.argstr.is_empty();
         for input in inputs {
             let Some(output) = output else {
                 stdout.push_str(&parse_input(&mut m, input, exprs, &cwd)?);
@@ -128,7 +129,12 @@ fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Outpu
                     (root.clone(), path.clone())
                 };
                 let v = attr_path::follow(&mut m, start, &path, &auto_args, span)?;
-                let v = attr_path::auto_call(&mut m, v, &auto_args, span)?;
+                // Like nix-instantiate, call a top-level function only when arguments were given.
+                let v = if has_auto_args {
+                    attr_path::auto_call(&mut m, v, &auto_args, span)?
+                } else {
+                    v
+                };
                 stdout.push_str(&render_value(&mut m, v, output, span)?);
             }
         }

@@ -116,7 +116,14 @@ impl<'a> Lowerer<'a> {
             ast::Expr::Ident(id) => {
                 let name = ident_text(id);
                 // `or` is a keyword that Nix accepts only as an attribute name.
-                if name == "or" {
+                // (Nix accepts it as a function argument, `f or`, for old nixpkgs code.)
+                let is_argument = id
+                    .syntax()
+                    .parent()
+                    .and_then(ast::Apply::cast)
+                    .and_then(|a| a.argument())
+                    .is_some_and(|arg| arg.syntax() == id.syntax());
+                if name == "or" && !is_argument {
                     self.error(span, "syntax::or_keyword", "syntax error, unexpected 'or' (it is a keyword; only attribute names may be 'or')");
                     return self.placeholder();
                 }

@@ -1,0 +1,10 @@
+# Whitespace only.
+let
+  lib = import <nixpkgs/lib>;
+in
+(lib.evalModules {
+  modules = [
+    { _file = "decl.nix"; options.v = lib.mkOption { type = with lib.types; nonEmptyStr; }; }
+    { _file = "def1.nix"; v = "  "; }
+  ];
+}).config.v

@@ -40,7 +40,9 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
     } else if !args.eval {
         Some(Output::Derivations)
     } else if args.json {
-        Some(Output::Json { strict: args.strict })
+        Some(Output::Json {
+            strict: args.strict,
+        })
     } else if args.xml {
         Some(Output::Xml {
             strict: args.strict,

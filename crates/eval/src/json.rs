@@ -31,7 +31,11 @@ pub fn json_with(
         Value::Thunk(t) if !force => match t.value() {
             Some(v) => v,
             None => {
-                return Err(EvalError::other("eval::not_json", "cannot convert a thunk to JSON", span));
+                return Err(EvalError::other(
+                    "eval::not_json",
+                    "cannot convert a thunk to JSON",
+                    span,
+                ));
             }
         },
         other => m.force(other, span)?,
@@ -97,11 +101,18 @@ pub fn json_with(
             out.push(']');
             Ok(())
         }
-        other => Err(EvalError::other(
-            "eval::not_json",
-            format!("cannot convert {} to JSON", other.type_phrase()),
-            span,
-        )),
+        other => {
+            // Nix points at the function's definition.
+            let at = match other {
+                Value::Lambda(c) => c.lambda.span,
+                _ => span,
+            };
+            Err(EvalError::other(
+                "eval::not_json",
+                format!("cannot convert {} to JSON", other.type_phrase()),
+                at,
+            ))
+        }
     })
 }
 

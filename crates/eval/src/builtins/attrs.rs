@@ -111,7 +111,17 @@ fn has_attr(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
 fn get_attr(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let name = name_arg(m, &a[0], s)?;
     let set = m.force(&a[1], s)?;
-    m.select_attr(&set, name, s)
+    let attrs = m.expect_attrs(&set, s)?;
+    match attrs.get(name) {
+        Some(v) => {
+            let v = v.clone();
+            m.force(&v, s)
+        }
+        // Nix reports this at the set's definition.
+        None => Err(m
+            .missing_attribute(&set, name, attrs.pos().unwrap_or(s))
+            .with_label(s, "requested here")),
+    }
 }
 
 fn remove_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
@@ -135,7 +145,7 @@ fn list_to_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
             return Err(EvalError::other(
                 "eval::missing_attribute",
                 "attribute 'name' missing",
-                s,
+                item.pos().unwrap_or(s),
             ));
         };
         let name = name_arg(m, &name, s)?;

@@ -20,7 +20,7 @@ impl Machine {
             env.clone()
         };
         let entries = self.static_values(b, &scope, a.recursive);
-        let mut attrs = Attrs::from_sorted(entries);
+        let mut attrs = Attrs::from_sorted(entries).with_pos(a.span);
         for d in b.dynamics.iter() {
             let name = self.eval(d.name, &scope)?;
             if matches!(name, Value::Null) {
@@ -98,12 +98,13 @@ impl Machine {
         for key in s.path.iter() {
             let name = self.key_name(key, env, s.span)?;
             let found = match &current {
-                Value::Attrs(a) => a.get(name).cloned(),
+                Value::Attrs(a) => a.get_entry(name).map(|e| (e.value.clone(), e.pos)),
                 _ if s.default.is_some() => None,
                 other => return Err(self.type_error("a set", other, s.span)),
             };
             match found {
-                Some(v) => current = self.force(&v, s.span)?,
+                // Like Nix, the value is demanded "at" the attribute's definition.
+                Some((v, pos)) => current = self.force(&v, pos.unwrap_or(s.span))?,
                 None => match s.default {
                     Some(d) => return self.eval(d, env),
                     None => return Err(self.missing_attribute(&current, name, s.span)),

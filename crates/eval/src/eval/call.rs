@@ -103,9 +103,9 @@ impl Machine {
                                         function: describe_lambda(lambda),
                                         name: formal.name.to_string(),
                                     },
-                                    lambda.span,
+                                    span,
                                 )
-                                .with_label(span, "called here"));
+                                .with_label(lambda.span, "the function is defined here"));
                             }
                         },
                     };
@@ -123,9 +123,9 @@ impl Machine {
                                     function: describe_lambda(lambda),
                                     name: name.to_string(),
                                 },
-                                lambda.span,
+                                span,
                             )
-                            .with_label(span, "called here");
+                            .with_label(lambda.span, "the function is defined here");
                             if !suggestions.is_empty() {
                                 err = err.with_note(format!(
                                     "did you mean '{}'?",

@@ -19,6 +19,9 @@ pub struct AttrEntry {
 #[derive(Clone, Default)]
 pub struct Attrs {
     entries: Vec<AttrEntry>,
+    /// Where the set was written, for sets built from a literal (Nix reports some missing
+    /// attributes there).
+    pos: Option<Span>,
 }
 
 const LINEAR_SCAN_MAX: usize = 8;
@@ -31,20 +34,30 @@ impl Attrs {
     pub fn with_capacity(n: usize) -> Attrs {
         Attrs {
             entries: Vec::with_capacity(n),
+            pos: None,
         }
     }
 
     /// Builds a set from entries already sorted by name without duplicates.
     pub fn from_sorted(entries: Vec<AttrEntry>) -> Attrs {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        Attrs { entries }
+        Attrs { entries, pos: None }
     }
 
     /// Builds a set from unsorted entries; on duplicate names the first one wins.
     pub fn from_unsorted(mut entries: Vec<AttrEntry>) -> Attrs {
         entries.sort_by_key(|e| e.name);
         entries.dedup_by(|later, earlier| later.name == earlier.name);
-        Attrs { entries }
+        Attrs { entries, pos: None }
+    }
+
+    pub fn with_pos(mut self, pos: Span) -> Attrs {
+        self.pos = Some(pos);
+        self
+    }
+
+    pub fn pos(&self) -> Option<Span> {
+        self.pos
     }
 
     pub fn len(&self) -> usize {
@@ -134,7 +147,10 @@ impl Attrs {
         }
         out.extend_from_slice(&a[i..]);
         out.extend_from_slice(&b[j..]);
-        Attrs { entries: out }
+        Attrs {
+            entries: out,
+            pos: None,
+        }
     }
 
     pub fn remove(&mut self, name: Symbol) {

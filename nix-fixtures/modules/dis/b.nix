@@ -1,0 +1,1 @@
+{ imports = [ ./c.nix ]; log = [ "b" ]; }

@@ -1,0 +1,1 @@
+{ enabel = true; }

@@ -1,0 +1,3 @@
+{
+  users.alice.hoem = "/home/alice";
+}

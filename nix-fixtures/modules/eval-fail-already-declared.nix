@@ -1,0 +1,9 @@
+let
+  lib = import <nixpkgs/lib>;
+in
+(lib.evalModules {
+  modules = [
+    ./conflict/decl.nix
+    ./errors/redeclare.nix
+  ];
+}).config.x

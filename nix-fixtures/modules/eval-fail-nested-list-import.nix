@@ -1,0 +1,4 @@
+let
+  lib = import <nixpkgs/lib>;
+in
+(lib.evalModules { modules = [ { _file = "outer.nix"; imports = [ [ ./imp/shared.nix ] ]; } ]; }).config

@@ -1,0 +1,4 @@
+let
+  lib = import <nixpkgs/lib>;
+in
+(lib.evalModules { modules = [ ./errors/top-typo.nix ]; }).config

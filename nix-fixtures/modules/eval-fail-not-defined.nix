@@ -1,0 +1,4 @@
+let
+  lib = import <nixpkgs/lib>;
+in
+(lib.evalModules { modules = [ ./conflict/decl.nix ]; }).config.x

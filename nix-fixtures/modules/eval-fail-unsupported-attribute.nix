@@ -1,0 +1,4 @@
+let
+  lib = import <nixpkgs/lib>;
+in
+(lib.evalModules { modules = [ { key = "mixed"; config = { }; stray = 1; } ]; }).config

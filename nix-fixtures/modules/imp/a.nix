@@ -1,0 +1,4 @@
+{
+  imports = [ ./shared.nix ./deep/c.nix ];
+  log = [ "a" ];
+}

@@ -1,0 +1,5 @@
+{ lib, ... }:
+{
+  imports = [ ../shared.nix ];
+  log = [ "c" ];
+}

@@ -1,0 +1,4 @@
+{
+  # Imported by several modules; evaluated once.
+  log = [ "shared" ];
+}

@@ -1,0 +1,1 @@
+{ lib, config, ... }: { log = [ "file-function" ]; }

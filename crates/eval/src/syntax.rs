@@ -37,11 +37,28 @@ pub struct Parsed {
 
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let parse = rnix::Root::parse(text);
-    let end = Span::new(file, text.len() as u32, text.len() as u32);
+    // Nix reports "unexpected end of file" right after the last token, not after trailing
+    // whitespace and comments.
+    let end_offset = text.trim_end().len() as u32;
+    let last_token_end = parse
+        .syntax()
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| {
+            !matches!(
+                t.kind(),
+                SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
+            )
+        })
+        .last()
+        .map(|t| u32::from(t.text_range().end()))
+        .unwrap_or(0)
+        .min(end_offset);
+    let end = Span::new(file, last_token_end, last_token_end);
     let mut errors: Vec<SyntaxError> = parse
         .errors()
         .iter()
-        .map(|e| convert_error(file, end, e))
+        .map(|e| refine(text, convert_error(file, end, e)))
         .collect();
     // rnix reports some errors twice or out of order; keep the first at each position.
     errors.sort_by_key(|e| (e.span.start, e.span.end));
@@ -50,6 +67,48 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         root: parse.tree(),
         errors,
     }
+}
+
+/// Turns rnix's generic errors about invalid tokens into the messages (and positions) Nix's
+/// lexer gives for the same input.
+fn refine(text: &str, mut e: SyntaxError) -> SyntaxError {
+    let (start, end) = (e.span.start as usize, e.span.end as usize);
+    let Some(token) = text.get(start..end) else {
+        return e;
+    };
+    let is_path_char = |c: char| c.is_ascii_alphanumeric() || "._-+/~".contains(c);
+    if token.ends_with('/')
+        && token.len() > 1
+        && token.chars().all(is_path_char)
+        && token.contains('/')
+    {
+        e.message = format!("path '{token}' has a trailing slash");
+        e.code = "syntax::path_trailing_slash";
+        e.span.start = e.span.end;
+        return e;
+    }
+    // `...` must end the formals: Nix complains about what follows it.
+    if token == "..." {
+        let after = &text[end..];
+        let skip = after.len() - after.trim_start().len();
+        if after[skip..].starts_with(',') {
+            e.span.start = (end + skip) as u32;
+            e.span.end = e.span.start + 1;
+            e.message = "syntax error, unexpected ',', expecting '}' ('...' must be the last formal argument)".into();
+            return e;
+        }
+    }
+    // An unterminated `''` string: Nix points at the first line of its contents.
+    if let Some(rest) = text[..start].strip_suffix("''") {
+        let _ = rest;
+        let after = &text[start..];
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        if after[spaces..].starts_with('\n') && !after.contains("''") {
+            e.span.start += spaces as u32 + 1;
+            e.span.end = e.span.start;
+        }
+    }
+    e
 }
 
 fn convert_error(file: FileId, end: Span, e: &rnix::ParseError) -> SyntaxError {

@@ -702,9 +702,10 @@ impl<'a> Lowerer<'a> {
     fn let_in(&mut self, l: &ast::LetIn, span: Span) -> ExprRef {
         let mut pending = PendingAttrs::new(true, span);
         self.collect_entries(&mut pending, l.entries());
-        if let Some(d) = pending.dynamics.first() {
+        if !pending.dynamics.is_empty() {
+            // Nix reports this at the `let`.
             self.error(
-                d.span,
+                span.start_point(),
                 "syntax::dynamic_let",
                 "dynamic attributes are not allowed in let",
             );

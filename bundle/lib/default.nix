@@ -28,6 +28,9 @@ let
       meta = sub ./meta.nix;
       systems = sub ./systems.nix;
       licenses = sub ./licenses.nix;
+      stringsWithDeps = sub ./strings-with-deps.nix;
+      filesystem = sub ./filesystem.nix;
+      sources = sub ./sources.nix;
       maintainers = { };
       teams = { };
       platforms = self.systems.doubles;

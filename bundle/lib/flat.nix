@@ -25,6 +25,8 @@ pick builtins [
   "isPath"
   "readDir"
   "hashFile"
+  "compareVersions"
+  "splitVersion"
 ]
 // pick self.trivial [
   "id"
@@ -160,7 +162,6 @@ pick builtins [
   "isAttrs"
   "intersectAttrs"
   "removeAttrs"
-  "unionOfDisjoint"
 ]
 // pick self.lists [
   "singleton"
@@ -179,7 +180,6 @@ pick builtins [
   "remove"
   "findSingle"
   "findFirst"
-  "findFirstIndex"
   "any"
   "all"
   "count"
@@ -303,9 +303,28 @@ pick builtins [
   "sanitizeDerivationName"
   "appendContext"
   "unsafeDiscardStringContext"
-  "normalizePath"
-  "levenshtein"
-  "levenshteinAtMost"
+]
+// pick self.stringsWithDeps [
+  "textClosureList"
+  "textClosureMap"
+  "noDepEntry"
+  "fullDepEntry"
+  "packEntry"
+  "stringAfter"
+]
+// pick self.filesystem [
+  "pathType"
+  "pathIsDirectory"
+  "pathIsRegularFile"
+]
+// pick self.sources [
+  "cleanSource"
+  "cleanSourceWith"
+  "cleanSourceFilter"
+  "sourceByRegex"
+  "sourceFilesBySuffices"
+  "pathIsGitRepo"
+  "canCleanSource"
 ]
 // pick self.customisation [
   "overrideDerivation"
@@ -427,6 +446,13 @@ pick builtins [
 // {
   # The environment variable `name` when it is set and not empty, else `default`
   # (an old nixpkgs function that the 2013-era NixOS modules still call).
+  # Deprecated spellings that old package sets still use.
+  imap = self.lists.imap1;
+  ifEnable = cond: v: if cond then v else if builtins.isList v then [ ] else if builtins.isAttrs v then { } else "";
+  fakeHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  fakeSha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+  fakeSha512 = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+
   maybeEnv =
     name: default:
     let

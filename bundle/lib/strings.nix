@@ -116,8 +116,10 @@ rec {
     let
       n = stringLength s;
       solid = i: !b.elem (substring i 1 s) [ " " "\t" "\r" "\n" ];
-      firstSolid = lib.lists.findFirstIndex solid n (genList (i: i) n);
-      lastSolid = lib.lists.findFirstIndex solid (-1) (genList (i: n - 1 - i) n);
+      indices = genList (i: i) n;
+      firstSolid = lib.lists.findFirstIndex solid n indices;
+      # Searching from the end: the k-th candidate is the character at n - 1 - k.
+      lastSolid = n - 1 - lib.lists.findFirstIndex (k: solid (n - 1 - k)) n indices;
       from = if start then firstSolid else 0;
       to = if end then lastSolid + 1 else n;
     in

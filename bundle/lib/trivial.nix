@@ -2,6 +2,7 @@
 { lib }:
 let
   b = builtins;
+  esc = b.fromJSON ''"\u001b"'';
 in
 rec {
   # --- functions -------------------------------------------------------------------------
@@ -146,11 +147,11 @@ rec {
       msg: v:
       assert b.isString msg;
       if b.elem (b.getEnv "NIX_ABORT_ON_WARN") [ "1" "true" "yes" ] then
-        b.trace "[1;31mevaluation warning:[0m ${msg}" (
+        b.trace "${esc}[1;31mevaluation warning:${esc}[0m ${msg}" (
           abort "NIX_ABORT_ON_WARN=true; warnings are treated as unrecoverable errors."
         )
       else
-        b.trace "[1;35mevaluation warning:[0m ${msg}" v
+        b.trace "${esc}[1;35mevaluation warning:${esc}[0m ${msg}" v
     );
   warnIf = cond: msg: if cond then warn msg else id;
   warnIfNot = cond: msg: if cond then id else warn msg;

@@ -1,0 +1,63 @@
+# The list functions of lib, against nixpkgs' lib.
+let
+  lib = import <nixpkgs/lib>;
+  deps = { a = [ "b" "c" ]; b = [ "c" ]; c = [ ]; d = [ "a" ]; };
+  before = x: y: lib.elem y (deps.${x} or [ ]);
+in
+with lib;
+{
+  foldr = foldr (x: acc: "(${x}${acc})") "" [ "a" "b" "c" ];
+  foldl = foldl (acc: x: "(${acc}${x})") "" [ "a" "b" "c" ];
+  foldl' = foldl' (acc: x: acc + x) 0 [ 1 2 3 ];
+  fold = fold (x: acc: [ x ] ++ acc) [ ] [ 1 2 ];
+  imap0 = imap0 (i: x: "${toString i}${x}") [ "a" "b" ];
+  imap1 = imap1 (i: x: "${toString i}${x}") [ "a" "b" ];
+  ifilter0 = ifilter0 (i: x: i != 1) [ "a" "b" "c" ];
+  concatMap = concatMap (x: [ x x ]) [ 1 2 ];
+  flatten = flatten [ 1 [ 2 [ 3 [ ] ] ] [ [ 4 ] ] ];
+  flattenScalar = flatten 5;
+  remove = remove 2 [ 1 2 3 2 ];
+  findSingle = [ (findSingle (x: x > 1) "none" "many" [ 1 2 ]) (findSingle (x: x > 5) "none" "many" [ 1 ]) (findSingle (x: x > 0) "none" "many" [ 1 2 ]) ];
+  findFirst = [ (findFirst (x: x > 1) null [ 1 2 3 ]) (findFirst (x: x > 9) "d" [ 1 ]) (findFirst (x: x > 0) 0 [ 1 (throw "lazy") ]) ];
+  anyAll = [ (any isInt [ "a" 1 ]) (all isInt [ 1 "a" ]) (all isInt [ ]) (any isInt [ ]) ];
+  count = count (x: x > 1) [ 1 2 3 ];
+  optional = optional true 1 ++ optional false 2;
+  optionals = optionals true [ 1 2 ] ++ optionals false [ 3 ];
+  toList = [ (toList 1) (toList [ 2 ]) ];
+  range = [ (range 2 5) (range 3 2) ];
+  replicate = replicate 3 "x";
+  partition = partition (x: x > 2) [ 1 3 2 4 ];
+  groupBy = groupBy (x: if x > 2 then "big" else "small") [ 1 3 2 4 ];
+  groupBy' = groupBy' (a: b: a + b) 0 (x: if x > 2 then "big" else "small") [ 1 3 2 4 ];
+  zipListsWith = zipListsWith (a: b: a + b) [ 1 2 3 ] [ 10 20 ];
+  zipLists = zipLists [ 1 2 ] [ "a" "b" "c" ];
+  reverseList = reverseList [ 1 2 3 ];
+  toposort = toposort before [ "c" "d" "b" "a" ];
+  toposortCycle = toposort (x: y: true) [ 1 2 ];
+  listDfs = listDfs true before [ "c" "d" "b" "a" ];
+  sort = sort lessThan [ 3 1 2 ];
+  sortOn = sortOn stringLength [ "ccc" "a" "bb" "d" ];
+  naturalSort = naturalSort [ "a10" "a2" "a1" "b" ];
+  compareLists = [ (compareLists compare [ 1 2 ] [ 1 3 ]) (compareLists compare [ 1 ] [ 1 2 ]) (compareLists compare [ ] [ ]) ];
+  take = [ (take 2 [ 1 2 3 ]) (take 5 [ 1 ]) ];
+  drop = [ (drop 2 [ 1 2 3 ]) (drop 5 [ 1 ]) ];
+  sublist = [ (sublist 1 2 [ 1 2 3 4 ]) (sublist 3 9 [ 1 2 3 4 ]) (sublist 9 1 [ 1 ]) ];
+  last = last [ 1 2 3 ];
+  init = init [ 1 2 3 ];
+  crossLists = crossLists (a: b: "${a}${b}") [ [ "x" "y" ] [ "1" "2" ] ];
+  unique = unique [ 3 1 3 2 1 ];
+  intersectLists = intersectLists [ 1 2 3 ] [ 3 4 2 ];
+  subtractLists = subtractLists [ 1 2 ] [ 3 2 1 4 ];
+  mutuallyExclusive = [ (mutuallyExclusive [ 1 ] [ 2 ]) (mutuallyExclusive [ 1 2 ] [ 2 ]) (mutuallyExclusive [ ] [ 1 ]) ];
+  forEach = forEach [ 1 2 ] (x: x * 2);
+  singleton = singleton 1;
+  elemAt = elemAt [ 1 2 ] 1;
+  head = head [ 1 2 ];
+  tail = tail [ 1 2 ];
+  length = length [ 1 2 ];
+  genList = genList (x: x * x) 4;
+  allUnique = [ (allUnique [ 1 2 ]) (allUnique [ 1 1 ]) ];
+  takeEnd = takeEnd 2 [ 1 2 3 ];
+  dropEnd = dropEnd 2 [ 1 2 3 ];
+  findFirstIndex = lists.findFirstIndex (x: x == "b") null [ "a" "b" ];
+}

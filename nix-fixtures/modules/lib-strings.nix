@@ -1,0 +1,63 @@
+# The string functions of lib, against nixpkgs' lib.
+let
+  lib = import <nixpkgs/lib>;
+  drv = { name = "hello-2.12.1"; outPath = "/nix/store/x-hello"; bin = { outPath = "/nix/store/x-hello-bin"; }; };
+in
+with lib;
+{
+  concatStrings = concatStrings [ "a" "b" ];
+  concatMapStrings = concatMapStrings (x: x + ";") [ "a" "b" ];
+  concatImapStrings = concatImapStrings (i: x: "${toString i}${x}") [ "a" "b" ];
+  intersperse = [ (intersperse "," [ "a" "b" "c" ]) (intersperse "," [ "a" ]) (intersperse "," [ ]) ];
+  concatStringsSep = concatStringsSep "/" [ "a" "b" ];
+  concatMapStringsSep = concatMapStringsSep "-" toUpper [ "a" "b" ];
+  concatImapStringsSep = concatImapStringsSep "-" (i: x: "${toString i}${x}") [ "a" "b" ];
+  concatLines = concatLines [ "a" "b" ];
+  makeSearchPath = makeSearchPath "bin" [ "/a" "/b" ];
+  makeBinPath = makeBinPath [ drv "/plain" ];
+  makeLibraryPath = makeLibraryPath [ drv ];
+  optionalString = [ (optionalString true "x") (optionalString false "y") ];
+  hasPrefix = [ (hasPrefix "ab" "abc") (hasPrefix "b" "abc") (hasPrefix "" "x") ];
+  hasSuffix = [ (hasSuffix "bc" "abc") (hasSuffix "abcd" "abc") (hasSuffix "" "x") ];
+  hasInfix = [ (hasInfix "b" "abc") (hasInfix "x" "abc") (hasInfix "." "a.b") (hasInfix "" "") (hasInfix "b\nc" "ab\ncd") ];
+  stringToCharacters = stringToCharacters "abc";
+  stringAsChars = stringAsChars (c: if c == "a" then "A" else c) "banana";
+  escape = escape [ "(" ")" ] "(foo)";
+  escapeShellArg = map escapeShellArg [ "simple" "with space" "it's" "" "a/b:c@d%e+f" 42 ];
+  escapeShellArgs = escapeShellArgs [ "a b" "c" ];
+  escapeNixString = strings.escapeNixString "a\"b$c\n";
+  escapeNixIdentifier = map strings.escapeNixIdentifier [ "ok" "not ok" "let" "a-b'" "1x" ];
+  escapeRegex = escapeRegex "a.b*c[d]";
+  escapeXML = escapeXML ''<a href="x">&'</a>'';
+  toLower = toLower "HeLLo";
+  toUpper = toUpper "HeLLo";
+  splitString = [ (splitString "," "a,b,,c") (splitString "." "a.b") (splitString "/" "") (splitString "ab" "xabyabz") ];
+  removePrefix = [ (removePrefix "foo." "foo.bar") (removePrefix "x" "foo") ];
+  removeSuffix = [ (removeSuffix ".nix" "a.nix") (removeSuffix "x" "foo") ];
+  versionOlder = [ (versionOlder "1.2" "1.10") (versionOlder "2.0" "1.0") ];
+  versionAtLeast = [ (versionAtLeast "1.2" "1.2") (versionAtLeast "1.2pre" "1.2") ];
+  getName = [ (getName "hello-2.12.1") (getName drv) (getName { pname = "p"; name = "p-1"; }) ];
+  getVersion = [ (getVersion "hello-2.12.1") (getVersion drv) ];
+  nameFromURL = nameFromURL "https://example.org/foo-1.2.tar.gz" "-";
+  enableFeature = [ (enableFeature true "x") (enableFeature false "x") ];
+  enableFeatureAs = [ (enableFeatureAs true "x" "v") (enableFeatureAs false "x" "v") ];
+  withFeature = [ (withFeature true "x") (withFeature false "x") ];
+  withFeatureAs = withFeatureAs true "x" "v";
+  fixedWidthString = fixedWidthString 5 "0" "12";
+  fixedWidthNumber = fixedWidthNumber 4 7;
+  isStorePath = map isStorePath [ "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-a" "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-a/bin" "/tmp" 1 ];
+  toInt = [ (toInt "42") (toInt " -7 ") (toInt "0") ];
+  toIntFails = map (s: (builtins.tryEval (toInt s)).success) [ "012" "1.5" "x" "" ];
+  sanitizeDerivationName = map strings.sanitizeDerivationName [ "ok-1.0" ".hidden" "has space/and:colon" "" "..." ];
+  trim = map trim [ "  a b  " "\n\tx\r\n" "" "   " "a\nb" ];
+  trimWith = [ (trimWith { start = true; } "  a  ") (trimWith { end = true; } "  a  ") ];
+  addContextFrom = addContextFrom "a" "b";
+  fileContents = fileContents ./lib-data/text.txt;
+  isStringLike = map isStringLike [ "s" ./lib-data { outPath = "x"; } 1 ];
+  isValidPosixName = map isValidPosixName [ "A_1" "1a" "a-b" ];
+  toShellVar = [ (toShellVar "x" "a b") (toShellVar "l" [ "a" "b c" ]) (toShellVar "m" { k = "v"; }) ];
+  normalizePath = strings.normalizePath "a//b///c/";
+  levenshtein = [ (strings.levenshtein "kitten" "sitting") (strings.levenshtein "" "abc") (strings.levenshtein "same" "same") ];
+  replaceStrings = replaceStrings [ "a" ] [ "b" ] "aaa";
+  typeOf = map typeOf [ 1 "s" [ ] { } null true 1.0 ];
+}

@@ -590,8 +590,8 @@ rec {
 
   applyModuleArgsIfFunction = key: f: args: if isFunction f then applyModuleArgs key f args else f;
 
-  # Load every module reachable from `modules`; the result lists them breadth-first, each
-  # key once, without the disabled ones.
+  # Load every module reachable from `modules`: { modules, graph }. `modules` lists them
+  # breadth-first, each key once, without the disabled ones; `graph` is the tree of imports.
   collectModules =
     class: modulesPath: modules: args:
     let
@@ -675,13 +675,24 @@ rec {
 
       disabledKeys = map keyOfDisabled disabledEntries;
       enabled = filter (node: !b.elem node.key disabledKeys);
+
+      # The import structure as written, disabled modules marked rather than dropped.
+      toGraph = node: {
+        disabled = b.elem node.key disabledKeys;
+        inherit (node) key;
+        file = node.module._file;
+        imports = map toGraph node.children;
+      };
     in
-    map (node: node.module) (
-      b.genericClosure {
-        startSet = enabled roots;
-        operator = node: enabled node.children;
-      }
-    );
+    {
+      modules = map (node: node.module) (
+        b.genericClosure {
+          startSet = enabled roots;
+          operator = node: enabled node.children;
+        }
+      );
+      graph = map toGraph (filter (node: node.key != "lib/modules.nix") roots);
+    };
 
   # --- evaluation ------------------------------------------------------------------------
 
@@ -745,7 +756,7 @@ rec {
       } // specialArgs;
 
       collected = collectModules class (specialArgs.modulesPath or "") (userModules ++ [ coreModule ]) moduleArgs;
-      merged = mergeModules prefix (reverseList collected);
+      merged = mergeModules prefix (reverseList collected.modules);
       options = merged.matchedOptions;
 
       config =
@@ -840,6 +851,7 @@ rec {
         options = checked options;
         config = checked (b.removeAttrs config [ "_module" ]);
         _module = checked config._module;
+        inherit (collected) graph;
         inherit extendModules type class;
       }
     );

@@ -88,11 +88,11 @@ fn refine(text: &str, mut e: SyntaxError) -> SyntaxError {
         return e;
     }
     // `...` must end the formals: Nix complains about what follows it.
-    if token == "..." {
-        let after = &text[end..];
+    if token.starts_with("...") {
+        let after = &text[start + 3..];
         let skip = after.len() - after.trim_start().len();
         if after[skip..].starts_with(',') {
-            e.span.start = (end + skip) as u32;
+            e.span.start = (start + 3 + skip) as u32;
             e.span.end = e.span.start + 1;
             e.message = "syntax error, unexpected ',', expecting '}' ('...' must be the last formal argument)".into();
             return e;

@@ -630,7 +630,11 @@ rec {
         if class == null || m._class == null || m._class == class then
           m
         else
-          throw "The module `${m._file or m.key}` (class: ${lib.strings.escapeNixString m._class}) cannot be imported into a module evaluation that expects class ${lib.strings.escapeNixString class}.";
+          throw ''
+            The module `${m._file or m.key}` (class: ${lib.strings.escapeNixString m._class}) cannot be imported into a module evaluation that expects class ${lib.strings.escapeNixString class}.
+
+            Help: a module's `_class` must be null or equal to the `class` given to evalModules; check that this is the module you meant to import.
+          '';
 
       # A tree { key, module, children } per module, plus every disabledModules entry.
       tree =

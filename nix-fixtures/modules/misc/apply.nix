@@ -1,0 +1,5 @@
+word:
+{ lib, ... }:
+{
+  log = [ word ];
+}

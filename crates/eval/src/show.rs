@@ -12,43 +12,119 @@ use rnix::ast::{self, AstToken, HasEntry};
 use rowan::ast::AstNode;
 
 use crate::lower::strings::{self, Piece};
-use crate::print::{escape_string, format_float};
+use std::path::{Path, PathBuf};
 
-/// Shows a parsed expression; relative paths are resolved against `base_dir`.
-pub fn show_expr(e: &ast::Expr) -> String {
-    let mut out = String::new();
+use crate::print::format_float;
+
+/// Shows a parsed expression; relative paths are resolved against `base_dir` (and `~/…`
+/// against `home`), as Nix's parser resolves them.
+pub fn show_expr(e: &ast::Expr, base_dir: &Path, home: Option<&Path>) -> String {
+    let mut out = Out {
+        text: String::new(),
+        base_dir: base_dir.to_path_buf(),
+        home: home.map(Path::to_path_buf),
+    };
     show(&mut out, e);
-    out
+    out.text
 }
 
-fn show(out: &mut String, e: &ast::Expr) {
+/// The output buffer, with what showing paths needs to know.
+struct Out {
+    text: String,
+    base_dir: PathBuf,
+    home: Option<PathBuf>,
+}
+
+impl Out {
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn nested(&self) -> Out {
+        Out {
+            text: String::new(),
+            base_dir: self.base_dir.clone(),
+            home: self.home.clone(),
+        }
+    }
+
+    /// Nix's parser resolves path literals to absolute, canonical paths.
+    fn path(&self, literal: &str) -> String {
+        let keep_slash = literal.ends_with('/') && literal.len() > 1;
+        let abs = if let Some(rest) = literal.strip_prefix('~') {
+            let mut p = self.home.clone().unwrap_or_default().into_os_string();
+            p.push(rest);
+            PathBuf::from(p)
+        } else {
+            self.base_dir.join(literal)
+        };
+        let mut text = crate::lower::canonicalize_lexically(&abs)
+            .display()
+            .to_string();
+        if keep_slash && !text.ends_with('/') {
+            text.push('/');
+        }
+        text
+    }
+}
+
+impl Write for Out {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+/// String literals in shown expressions escape every `$`, unlike printed values.
+fn show_literal(out: &mut Out, bytes: &[u8]) {
+    let mut buf = Vec::with_capacity(bytes.len() + 2);
+    buf.push(b'"');
+    for &c in bytes {
+        match c {
+            b'"' | b'\\' | b'$' => {
+                buf.push(b'\\');
+                buf.push(c);
+            }
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            _ => buf.push(c),
+        }
+    }
+    buf.push(b'"');
+    out.push_str(&String::from_utf8_lossy(&buf));
+}
+
+fn show(out: &mut Out, e: &ast::Expr) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || show_inner(out, e))
 }
 
-fn show_opt(out: &mut String, e: Option<ast::Expr>) {
+fn show_opt(out: &mut Out, e: Option<ast::Expr>) {
     if let Some(e) = e {
         show(out, &e);
     }
 }
 
-fn show_inner(out: &mut String, e: &ast::Expr) {
+fn show_inner(out: &mut Out, e: &ast::Expr) {
     match e {
         ast::Expr::Paren(p) => show_opt(out, p.expr()),
         ast::Expr::Root(r) => show_opt(out, r.expr()),
         ast::Expr::Literal(lit) => match lit.kind() {
             ast::LiteralKind::Integer(i) => out.push_str(i.syntax().text()),
             ast::LiteralKind::Float(f) => out.push_str(&format_float(f.value().unwrap_or(0.0))),
-            ast::LiteralKind::Uri(u) => escape_string(out, u.syntax().text().as_bytes()),
+            ast::LiteralKind::Uri(u) => show_literal(out, u.syntax().text().as_bytes()),
         },
         ast::Expr::Ident(id) => out.push_str(&id.syntax().text().to_string()),
         ast::Expr::Str(s) => show_string(out, s),
-        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
-            out.push_str(&e.syntax().text().to_string())
-        }
+        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => show_path(out, e),
         ast::Expr::PathSearch(p) => {
             let text = p.syntax().text().to_string();
             out.push_str("(__findFile __nixPath ");
-            escape_string(
+            show_literal(
                 out,
                 text.trim_start_matches('<')
                     .trim_end_matches('>')
@@ -162,17 +238,17 @@ fn show_inner(out: &mut String, e: &ast::Expr) {
     }
 }
 
-fn show_binary(out: &mut String, b: &ast::BinOp) {
+fn show_binary(out: &mut Out, b: &ast::BinOp) {
     use ast::BinOpKind as K;
     let Some(op) = b.operator() else { return };
-    let call = |out: &mut String, f: &str, x: Option<ast::Expr>, y: Option<ast::Expr>| {
+    let call = |out: &mut Out, f: &str, x: Option<ast::Expr>, y: Option<ast::Expr>| {
         let _ = write!(out, "({f} ");
         show_opt(out, x);
         out.push(' ');
         show_opt(out, y);
         out.push(')');
     };
-    let infix = |out: &mut String, sym: &str| {
+    let infix = |out: &mut Out, sym: &str| {
         out.push('(');
         show_opt(out, b.lhs());
         let _ = write!(out, " {sym} ");
@@ -208,7 +284,7 @@ fn show_binary(out: &mut String, b: &ast::BinOp) {
     }
 }
 
-fn show_lambda(out: &mut String, l: &ast::Lambda) {
+fn show_lambda(out: &mut Out, l: &ast::Lambda) {
     out.push('(');
     match l.param() {
         Some(ast::Param::IdentParam(p)) => {
@@ -275,11 +351,16 @@ fn insert_path(
     }
 }
 
-fn print_shown(out: &mut String, map: &std::collections::BTreeMap<String, Shown>) {
+fn print_shown(out: &mut Out, map: &std::collections::BTreeMap<String, Shown>) {
     for (name, shown) in map {
         match shown {
             Shown::Value(text) => out.push_str(text),
             Shown::Nested(inner) => {
+                let name = if crate::print::is_identifier(name) {
+                    name.clone()
+                } else {
+                    format!("{name:?}")
+                };
                 let _ = write!(out, "{name} = {{ ");
                 print_shown(out, inner);
                 out.push_str("}; ");
@@ -288,8 +369,9 @@ fn print_shown(out: &mut String, map: &std::collections::BTreeMap<String, Shown>
     }
 }
 
-fn show_entries(out: &mut String, entries: impl Iterator<Item = ast::Entry>, is_let: bool) {
+fn show_entries(out: &mut Out, entries: impl Iterator<Item = ast::Entry>, is_let: bool) {
     let mut items: std::collections::BTreeMap<String, Shown> = Default::default();
+    let mut dynamics = Vec::new();
     for entry in entries {
         match entry {
             ast::Entry::Inherit(inh) => {
@@ -297,10 +379,11 @@ fn show_entries(out: &mut String, entries: impl Iterator<Item = ast::Entry>, is_
                     let name = attr.syntax().text().to_string();
                     let text = match inh.from() {
                         Some(from) => {
-                            let mut s = String::from("(");
+                            let mut s = out.nested();
+                            s.push('(');
                             show_opt(&mut s, from.expr());
                             s.push_str(&format!(").{name}"));
-                            format!("{name} = {s}; ")
+                            format!("{name} = {}; ", s.text)
                         }
                         None if is_let => format!("inherit {name}; "),
                         None => format!("inherit {name} ; "),
@@ -314,25 +397,34 @@ fn show_entries(out: &mut String, entries: impl Iterator<Item = ast::Entry>, is_
                     .map(|p| {
                         p.attrs()
                             .map(|a| {
-                                let mut s = String::new();
+                                let mut s = out.nested();
                                 show_attr(&mut s, &a);
-                                s
+                                s.text
                             })
                             .collect()
                     })
                     .unwrap_or_default();
                 let Some(last) = names.last() else { continue };
-                let mut text = format!("{last} = ");
+                let mut text = out.nested();
+                let _ = write!(text, "{last} = ");
                 show_opt(&mut text, apv.value());
                 text.push_str("; ");
-                insert_path(&mut items, &names, text);
+                if names.iter().any(|n| n.starts_with("\"${")) {
+                    // Dynamic attributes come after the static ones, as in Nix.
+                    dynamics.push(text.text);
+                } else {
+                    insert_path(&mut items, &names, text.text);
+                }
             }
         }
     }
     print_shown(out, &items);
+    for d in dynamics {
+        out.push_str(&d);
+    }
 }
 
-fn show_attrpath(out: &mut String, path: Option<ast::Attrpath>) {
+fn show_attrpath(out: &mut Out, path: Option<ast::Attrpath>) {
     let Some(path) = path else { return };
     let mut first = true;
     for attr in path.attrs() {
@@ -344,7 +436,7 @@ fn show_attrpath(out: &mut String, path: Option<ast::Attrpath>) {
     }
 }
 
-fn show_attr(out: &mut String, attr: &ast::Attr) {
+fn show_attr(out: &mut Out, attr: &ast::Attr) {
     match attr {
         ast::Attr::Ident(id) => out.push_str(&id.syntax().text().to_string()),
         ast::Attr::Str(s) => out.push_str(&s.syntax().text().to_string()),
@@ -356,7 +448,7 @@ fn show_attr(out: &mut String, attr: &ast::Attr) {
     }
 }
 
-fn show_string(out: &mut String, s: &ast::Str) {
+fn show_string(out: &mut Out, s: &ast::Str) {
     let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
     let mut pieces: Vec<Piece<ast::Interpol>> = Vec::new();
     let mut first = true;
@@ -407,7 +499,7 @@ fn show_string(out: &mut String, s: &ast::Str) {
                 Piece::Interpolation(_) => Vec::new(),
             })
             .collect();
-        escape_string(out, &bytes);
+        show_literal(out, &bytes);
         return;
     }
     out.push('(');
@@ -416,8 +508,40 @@ fn show_string(out: &mut String, s: &ast::Str) {
             out.push_str(" + ");
         }
         match p {
-            Piece::Text { bytes, .. } => escape_string(out, bytes),
+            Piece::Text { bytes, .. } => show_literal(out, bytes),
             Piece::Interpolation(i) => show_opt(out, i.expr()),
+        }
+    }
+    out.push(')');
+}
+
+/// A path literal, resolved; with interpolation, a `+` chain after the resolved prefix.
+fn show_path(out: &mut Out, e: &ast::Expr) {
+    let parts = match e {
+        ast::Expr::PathAbs(p) => p.parts(),
+        ast::Expr::PathRel(p) => p.parts(),
+        ast::Expr::PathHome(p) => p.parts(),
+        _ => return,
+    };
+    if parts.len() == 1 {
+        if let ast::InterpolPart::Literal(lit) = &parts[0] {
+            let text = out.path(lit.text());
+            out.push_str(&text);
+        }
+        return;
+    }
+    out.push('(');
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" + ");
+        }
+        match part {
+            ast::InterpolPart::Literal(lit) if i == 0 => {
+                let text = out.path(lit.text());
+                out.push_str(&text);
+            }
+            ast::InterpolPart::Literal(lit) => show_literal(out, lit.text().as_bytes()),
+            ast::InterpolPart::Interpolation(interp) => show_opt(out, interp.expr()),
         }
     }
     out.push(')');

@@ -92,13 +92,14 @@ impl Machine {
     ) -> EvalResult<String> {
         self.compile(origin.clone(), text.into(), base_dir, None)?;
         let file = add_source(origin, text.into());
+        let home = self.io.get_env("HOME").map(PathBuf::from);
         let stack = PARSE_STACK_BASE + text.len().min(PARSE_STACK_MAX_INPUT) * PARSE_STACK_PER_BYTE;
         Ok(stacker::grow(stack, || {
             let parsed = parse(file, text);
             parsed
                 .root
                 .expr()
-                .map(|e| crate::show::show_expr(&e))
+                .map(|e| crate::show::show_expr(&e, base_dir, home.as_deref()))
                 .unwrap_or_default()
         }))
     }

@@ -174,7 +174,7 @@ impl<'a> Lowerer<'a> {
             ast::Expr::Assert(a) => {
                 let text = a
                     .condition()
-                    .map(|c| crate::show::show_expr(&c))
+                    .map(|c| crate::show::show_expr(&c, self.ctx.base_dir, self.ctx.home))
                     .unwrap_or_default();
                 let cond = self.opt_expr(a.condition());
                 let body = self.opt_expr(a.body());

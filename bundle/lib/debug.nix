@@ -4,6 +4,8 @@ let
   b = builtins;
 in
 rec {
+  inherit (b) trace addErrorContext unsafeGetAttrPos;
+
   traceIf = cond: msg: x: if cond then b.trace msg x else x;
 
   traceValFn = f: x: b.trace (f x) x;

@@ -254,6 +254,14 @@ rec {
     else
       throw "lib.lists.removePrefix: First argument is not a list prefix of the second argument";
 
+  # The longest list both start with.
+  commonPrefix =
+    xs: ys:
+    let
+      n = lib.trivial.min (length xs) (length ys);
+    in
+    take (findFirstIndex (i: elemAt xs i != elemAt ys i) n (genList (i: i) n)) xs;
+
   last =
     xs:
     assert lib.assertMsg (xs != [ ]) "lists.last: list must not be empty!";

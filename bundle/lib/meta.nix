@@ -21,6 +21,7 @@ rec {
 
   mapDerivationAttrset = f: set: lib.attrsets.mapAttrs (_: v: if lib.attrsets.isDerivation v then f v else v) set;
 
+  defaultPriority = 5;
   setPrio = priority: addMetaAttrs { inherit priority; };
   lowPrio = setPrio 10;
   hiPrio = setPrio (-10);

@@ -46,7 +46,6 @@ rec {
 
   # Override priorities: lower numbers win. A plain definition has 100.
   defaultOverridePriority = 100;
-  defaultPriority = defaultOverridePriority;
   # Order priorities: lower numbers come first. A plain definition has 1000.
   defaultOrderPriority = 1000;
 
@@ -83,6 +82,21 @@ rec {
   };
   mkBefore = mkOrder 500;
   mkAfter = mkOrder 1500;
+
+  # Apply `f` to the value inside a definition, keeping the properties around it.
+  mapDefinitionValue =
+    f: def:
+    let
+      kind = def._type or null;
+    in
+    if kind == "merge" then
+      def // { contents = map (mapDefinitionValue f) def.contents; }
+    else if kind == "if" || kind == "override" || kind == "order" then
+      def // { content = mapDefinitionValue f def.content; }
+    else if kind == "definition" then
+      def // { value = mapDefinitionValue f def.value; }
+    else
+      f def;
 
   # A definition carrying its own file.
   mkDefinition = args@{ file, value, ... }: args // { _type = "definition"; };

@@ -24,7 +24,24 @@ rec {
     split
     typeOf
     unsafeDiscardStringContext
+    compareVersions
+    storeDir
+    elem
+    elemAt
+    filter
+    fromJSON
+    genList
+    head
+    isAttrs
+    isInt
+    isList
+    isPath
+    parseDrvName
+    readFile
+    tail
+    toJSON
     ;
+  replicate = lib.lists.replicate;
   appendContext = b.appendContext or (_: s: s);
   replaceString = from: to: b.replaceStrings [ from ] [ to ];
 
@@ -287,6 +304,22 @@ rec {
     in
     assert name != file;
     name;
+
+  # The length of the longest common prefix (suffix) of two strings.
+  commonPrefixLength =
+    x: y:
+    let
+      n = lib.trivial.min (stringLength x) (stringLength y);
+    in
+    lib.lists.findFirstIndex (i: substring i 1 x != substring i 1 y) n (genList (i: i) n);
+  commonSuffixLength =
+    x: y:
+    let
+      nx = stringLength x;
+      ny = stringLength y;
+      n = lib.trivial.min nx ny;
+    in
+    lib.lists.findFirstIndex (i: substring (nx - 1 - i) 1 x != substring (ny - 1 - i) 1 y) n (genList (i: i) n);
 
   # --- edit distance ---------------------------------------------------------------------
 

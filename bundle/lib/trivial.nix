@@ -81,7 +81,11 @@ rec {
   ceil = b.ceil;
   floor = b.floor;
 
-  toHexString = n: toBaseDigitsString 16 n;
+  toHexString =
+    n:
+    b.concatStringsSep "" (
+      map (d: b.substring d 1 "0123456789ABCDEF") (toBaseDigits 16 n)
+    );
   toBaseDigits =
     base: n:
     assert base >= 2;
@@ -89,20 +93,6 @@ rec {
       go = acc: v: if v < base then [ v ] ++ acc else go ([ (mod v base) ] ++ acc) (v / base);
     in
     go [ ] n;
-  toBaseDigitsString =
-    base: n:
-    b.concatStringsSep "" (
-      map (d: b.elemAt (lib.strings.stringToCharacters "0123456789ABCDEF") d) (toBaseDigits base n)
-    );
-  fromHexString =
-    s:
-    let
-      digits = lib.strings.stringToCharacters (lib.strings.toLower (lib.strings.removePrefix "0x" s));
-      value = c: lib.lists.findFirstIndex (x: x == c) (b.throw "fromHexString: not a hex digit: ${c}") (
-        lib.strings.stringToCharacters "0123456789abcdef"
-      );
-    in
-    b.foldl' (acc: c: acc * 16 + value c) 0 digits;
 
   # --- functions with argument metadata --------------------------------------------------
 

@@ -61,7 +61,7 @@ rec {
 
   defaultFunctor = name: {
     inherit name;
-    type = types.${name} or null;
+    type = lib.types.${name} or null;
     payload = null;
     binOp = _: _: null;
   };
@@ -110,11 +110,11 @@ rec {
     _file = "<built-in module that disables checks for the purpose of documentation generation>";
   };
 
+  # The set itself: nixpkgs' lib.types has it too (lib.types.types.str).
+  types = lib.types;
+
   # Refine `t` with an extra predicate.
   addCheck = t: extra: t // { check = x: t.check x && extra x; };
-
-  # The set itself, so that `types.types.str` works and the functors can refer to it.
-  types = lib.types;
 
   # --- anything goes ---------------------------------------------------------------------
 
@@ -357,20 +357,44 @@ rec {
 
   # --- paths and packages ----------------------------------------------------------------
 
-  path = mkOptionType {
-    name = "path";
-    description = "absolute path";
-    descriptionClass = "noun";
-    check = x: isStringLike x && b.substring 0 1 (toString x) == "/";
-    merge = mergeEqualOption;
-  };
-
-  pathInStore = mkOptionType {
-    name = "path";
-    description = "path in the Nix store";
-    descriptionClass = "noun";
-    check = x: isStringLike x && lib.strings.hasPrefix b.storeDir (toString x);
-    merge = mergeEqualOption;
+  # Paths or strings naming paths; `absolute` and `inStore` restrict them when not null.
+  pathWith =
+    {
+      inStore ? null,
+      absolute ? null,
+    }:
+    lib.trivial.throwIf (inStore != null && absolute != null && inStore && !absolute)
+      "In pathWith, inStore means the path must be absolute"
+      mkOptionType
+      {
+        name = "path";
+        description =
+          (if absolute == null then "" else if absolute then "absolute " else "relative ")
+          + "path"
+          + (if inStore == null then "" else if inStore then " in the Nix store" else " not in the Nix store");
+        descriptionClass = "noun";
+        check =
+          x:
+          let
+            s = toString x;
+            storePrefix = b.storeDir + "/";
+            inside = lib.strings.hasPrefix storePrefix s && b.stringLength s > b.stringLength storePrefix;
+          in
+          (if inStore == null || inStore then isStringLike x else b.isString x)
+          && (inStore == null || inStore == inside)
+          && (absolute == null || absolute == (b.substring 0 1 s == "/"));
+        merge = mergeEqualOption;
+        functor = defaultFunctor "path" // {
+          type = pathWith;
+          payload = { inherit inStore absolute; };
+          binOp = x: y: if x == y then x else null;
+        };
+      };
+  path = pathWith { absolute = true; };
+  pathInStore = pathWith { inStore = true; };
+  externalPath = pathWith {
+    absolute = true;
+    inStore = false;
   };
 
   # A derivation, or a store path (then turned into a derivation-like set).
@@ -700,6 +724,33 @@ rec {
       nestedTypes.coercedType = coercedType;
       nestedTypes.finalType = finalType;
     };
+
+  # Values that serialise to JSON or TOML.
+  serializableValueWith =
+    {
+      typeName,
+      nullable ? true,
+    }:
+    let
+      scalarOrNested = oneOf [
+        bool
+        int
+        float
+        str
+        path
+        (attrsOf value)
+        (listOf value)
+      ];
+      value = (if nullable then nullOr scalarOrNested else scalarOrNested) // {
+        description = "${typeName} value";
+      };
+    in
+    value;
+  json = serializableValueWith { typeName = "JSON"; };
+  toml = serializableValueWith {
+    typeName = "TOML";
+    nullable = false;
+  };
 
   # --- types of the module system itself -------------------------------------------------
 

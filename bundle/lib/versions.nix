@@ -7,6 +7,7 @@ let
 in
 {
   splitVersion = b.splitVersion;
+  compareVersions = b.compareVersions;
   major = nth 0;
   minor = nth 1;
   patch = nth 2;

@@ -452,10 +452,10 @@ fn show_string(out: &mut Out, s: &ast::Str) {
     let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
     let mut pieces: Vec<Piece<ast::Interpol>> = Vec::new();
     let mut first = true;
-    for part in s.parts() {
+    for part in crate::syntax::literal_parts(s.syntax()) {
         match part {
-            ast::InterpolPart::Literal(lit) => {
-                let mut text = lit.syntax().text();
+            crate::syntax::Part::Literal(lit) => {
+                let mut text = lit.as_str();
                 if indented {
                     if first {
                         let spaces = text.len() - text.trim_start_matches(' ').len();
@@ -479,7 +479,7 @@ fn show_string(out: &mut Out, s: &ast::Str) {
                     });
                 }
             }
-            ast::InterpolPart::Interpolation(i) => pieces.push(Piece::Interpolation(i)),
+            crate::syntax::Part::Interpolation(i) => pieces.push(Piece::Interpolation(i)),
         }
         first = false;
     }
@@ -518,14 +518,14 @@ fn show_string(out: &mut Out, s: &ast::Str) {
 /// A path literal, resolved; with interpolation, a `+` chain after the resolved prefix.
 fn show_path(out: &mut Out, e: &ast::Expr) {
     let parts = match e {
-        ast::Expr::PathAbs(p) => p.parts(),
-        ast::Expr::PathRel(p) => p.parts(),
-        ast::Expr::PathHome(p) => p.parts(),
+        ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
+            crate::syntax::literal_parts(e.syntax())
+        }
         _ => return,
     };
     if parts.len() == 1 {
-        if let ast::InterpolPart::Literal(lit) = &parts[0] {
-            let text = out.path(lit.text());
+        if let crate::syntax::Part::Literal(lit) = &parts[0] {
+            let text = out.path(lit);
             out.push_str(&text);
         }
         return;
@@ -536,12 +536,12 @@ fn show_path(out: &mut Out, e: &ast::Expr) {
             out.push_str(" + ");
         }
         match part {
-            ast::InterpolPart::Literal(lit) if i == 0 => {
-                let text = out.path(lit.text());
+            crate::syntax::Part::Literal(lit) if i == 0 => {
+                let text = out.path(lit);
                 out.push_str(&text);
             }
-            ast::InterpolPart::Literal(lit) => show_literal(out, lit.text().as_bytes()),
-            ast::InterpolPart::Interpolation(interp) => show_opt(out, interp.expr()),
+            crate::syntax::Part::Literal(lit) => show_literal(out, lit.as_bytes()),
+            crate::syntax::Part::Interpolation(interp) => show_opt(out, interp.expr()),
         }
     }
     out.push(')');

@@ -233,3 +233,27 @@ pub fn token_name(kind: SyntaxKind) -> &'static str {
         _ => "an expression",
     }
 }
+
+/// A piece of a string or path literal: literal source text, or an interpolation.
+pub enum Part {
+    Literal(String),
+    Interpolation(rnix::ast::Interpol),
+}
+
+/// The pieces of a string or path node. Unlike rnix's own accessors this never panics on a
+/// malformed tree (unexpected tokens are skipped; the parse has reported them).
+pub fn literal_parts(node: &rnix::SyntaxNode) -> Vec<Part> {
+    use rowan::ast::AstNode;
+    node.children_with_tokens()
+        .filter_map(|child| match child {
+            rnix::NodeOrToken::Token(t) => match t.kind() {
+                SyntaxKind::TOKEN_STRING_CONTENT
+                | SyntaxKind::TOKEN_PATH_ABS
+                | SyntaxKind::TOKEN_PATH_REL
+                | SyntaxKind::TOKEN_PATH_HOME => Some(Part::Literal(t.text().to_string())),
+                _ => None,
+            },
+            rnix::NodeOrToken::Node(n) => rnix::ast::Interpol::cast(n).map(Part::Interpolation),
+        })
+        .collect()
+}

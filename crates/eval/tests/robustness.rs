@@ -163,3 +163,10 @@ fn deeply_nested_source_is_an_error_not_a_crash() {
     let lambdas: String = (0..5_000).map(|i| format!("x{i}: ")).collect::<String>() + "1";
     run(&lambdas);
 }
+
+/// Inputs the fuzzer found crashing once; each must now end in a diagnostic.
+#[test]
+fn fuzzer_regressions() {
+    // rnix's own path accessor panicked on a path whose interpolation nests another path.
+    run("MM./ssss  ${gt/ssss  tg/4ss  tg/${ss  g/${grgins}s}s  s}- A A ssxaas# s");
+}

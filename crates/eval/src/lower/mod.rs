@@ -423,10 +423,10 @@ impl<'a> Lowerer<'a> {
         let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
         let mut raw_parts: Vec<Piece<ast::Interpol>> = Vec::new();
         let mut first = true;
-        for part in s.parts() {
+        for part in crate::syntax::literal_parts(s.syntax()) {
             match part {
-                ast::InterpolPart::Literal(lit) => {
-                    let mut text = lit.syntax().text();
+                crate::syntax::Part::Literal(lit) => {
+                    let mut text = lit.as_str();
                     if indented {
                         if first {
                             // The lexer swallows spaces and one newline right after `''`.
@@ -450,7 +450,7 @@ impl<'a> Lowerer<'a> {
                         });
                     }
                 }
-                ast::InterpolPart::Interpolation(i) => raw_parts.push(Piece::Interpolation(i)),
+                crate::syntax::Part::Interpolation(i) => raw_parts.push(Piece::Interpolation(i)),
             }
             first = false;
         }
@@ -504,17 +504,17 @@ impl<'a> Lowerer<'a> {
 
     fn path(&mut self, e: &ast::Expr, span: Span) -> ExprRef {
         let parts = match e {
-            ast::Expr::PathAbs(p) => p.parts(),
-            ast::Expr::PathRel(p) => p.parts(),
-            ast::Expr::PathHome(p) => p.parts(),
+            ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
+                crate::syntax::literal_parts(e.syntax())
+            }
             _ => unreachable!("only path expressions reach here"),
         };
         let mut lowered: Vec<(ExprRef, Span)> = Vec::new();
         let mut first = true;
         for part in parts {
             match part {
-                ast::InterpolPart::Literal(lit) => {
-                    let text = lit.text();
+                crate::syntax::Part::Literal(lit) => {
+                    let text = lit.as_str();
                     if first {
                         let Some(abs) = self.resolve_path_literal(text, span) else {
                             return self.placeholder();
@@ -531,7 +531,7 @@ impl<'a> Lowerer<'a> {
                         lowered.push((leak(Expr::Const(Value::string(text))), span));
                     }
                 }
-                ast::InterpolPart::Interpolation(i) => {
+                crate::syntax::Part::Interpolation(i) => {
                     let ispan = self.span(i.syntax());
                     let e = self.opt_expr(i.expr());
                     lowered.push((e, ispan));

@@ -15,6 +15,8 @@ pub enum Command {
     Instantiate(InstantiateArgs),
     /// Evaluate a file or expression and print the value (strict by default).
     Eval(EvalArgs),
+    /// Print derivations in the store as JSON (as `nix show-derivation`).
+    ShowDerivation(ShowDerivationArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,6 +62,23 @@ pub struct CommonArgs {
     /// Give up after this many seconds.
     #[arg(long = "timeout", value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Where the store is.
+#[derive(Args, Debug, Clone, Default)]
+pub struct StoreArgs {
+    /// The store's root directory (default `$NTOP_STORE`, else `$XDG_DATA_HOME/ntop`, else
+    /// `~/.local/share/ntop`); objects live in its `store/` directory.
+    #[arg(long = "store", value_name = "DIR")]
+    pub store: Option<String>,
+    /// The logical store directory that store paths are computed with (default `/nix/store`).
+    #[arg(long = "store-dir", value_name = "DIR")]
+    pub store_dir: Option<String>,
+    /// Compute store paths without writing anything.
+    #[arg(long = "readonly-mode")]
+    pub readonly_mode: bool,
 }
 
 #[derive(Args, Debug)]
@@ -91,7 +110,7 @@ pub struct InstantiateArgs {
     /// Register the result as a garbage-collector root at this path.
     #[arg(long = "add-root", value_name = "PATH")]
     pub add_root: Option<String>,
-    /// Accepted for compatibility with `--add-root`.
+    /// Accepted for compatibility with `--add-root` (roots are always symlinks).
     #[arg(long = "indirect")]
     pub indirect: bool,
     /// Compute store paths without writing anything.
@@ -99,6 +118,18 @@ pub struct InstantiateArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowDerivationArgs {
+    /// `.drv` store paths (logical, or their files under the store root).
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Also show the derivations they depend on.
+    #[arg(short = 'r', long = "recursive")]
+    pub recursive: bool,
+    #[command(flatten)]
+    pub common: StoreArgs,
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,8 @@ use ntop_eval::symbol::Symbol;
 use ntop_eval::thunk::Thunk;
 use ntop_eval::{Machine, Value};
 
+use ntop_store::StoreMode;
+
 use crate::args::{CommonArgs, EvalArgs, InstantiateArgs};
 use crate::attr_path;
 use crate::module_eval;
@@ -57,7 +59,38 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
     } else {
         args.files.clone()
     };
-    run(&args.common, &inputs, args.expr, output)
+    // As nix-instantiate: evaluating only is read-only unless `--read-write-mode`.
+    let read_only = if output == Some(Output::Derivations) {
+        args.dry_run
+    } else {
+        !args.read_write_mode
+    };
+    let mut roots = Roots {
+        add_root: args.add_root.clone(),
+        count: 0,
+    };
+    run(
+        &args.common,
+        &inputs,
+        args.expr,
+        output,
+        store_mode(read_only),
+        &mut roots,
+    )
+}
+
+fn store_mode(read_only: bool) -> StoreMode {
+    if read_only {
+        StoreMode::DryRun
+    } else {
+        StoreMode::ReadWrite
+    }
+}
+
+/// `--add-root`: where the next garbage-collector root goes.
+struct Roots {
+    add_root: Option<String>,
+    count: usize,
 }
 
 pub fn eval(args: EvalArgs) -> i32 {
@@ -66,8 +99,20 @@ pub fn eval(args: EvalArgs) -> i32 {
     } else {
         Output::Nix { strict: !args.lazy }
     };
+    let mut roots = Roots {
+        add_root: None,
+        count: 0,
+    };
+    let mode = StoreMode::DryRun;
     match (&args.expr, &args.file) {
-        (Some(e), _) => run(&args.common, std::slice::from_ref(e), true, Some(output)),
+        (Some(e), _) => run(
+            &args.common,
+            std::slice::from_ref(e),
+            true,
+            Some(output),
+            mode,
+            &mut roots,
+        ),
         (None, Some(f)) => run_modules(&args.common, std::slice::from_ref(f), Some(output)),
         (None, None) => run_modules(&args.common, &[".".to_string()], Some(output)),
     }
@@ -77,16 +122,27 @@ pub fn eval(args: EvalArgs) -> i32 {
 /// of a NixOS configuration.
 fn run_modules(common: &CommonArgs, inputs: &[String], output: Option<Output>) -> i32 {
     MODULE_AWARE.with(|m| m.set(true));
-    run(common, inputs, false, output)
+    let mut roots = Roots {
+        add_root: None,
+        count: 0,
+    };
+    run(common, inputs, false, output, StoreMode::DryRun, &mut roots)
 }
 
 thread_local! {
     static MODULE_AWARE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Output>) -> i32 {
+fn run(
+    common: &CommonArgs,
+    inputs: &[String],
+    exprs: bool,
+    output: Option<Output>,
+    mode: StoreMode,
+    roots: &mut Roots,
+) -> i32 {
     let renderer = Renderer::new(common.color, common.error_format, common.show_trace);
-    let mut m = session::machine(common);
+    let mut m = session::machine(common, mode);
     if let Some(secs) = common.timeout {
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_secs(secs));
@@ -137,7 +193,11 @@ fn run(common: &CommonArgs, inputs: &[String], exprs: bool, output: Option<Outpu
                 } else {
                     v
                 };
-                stdout.push_str(&render_value(&mut m, v, output, span)?);
+                if output == Output::Derivations {
+                    stdout.push_str(&instantiate_value(&mut m, v, &auto_args, roots, span)?);
+                } else {
+                    stdout.push_str(&render_value(&mut m, v, output, span)?);
+                }
             }
         }
         Ok(())
@@ -166,15 +226,225 @@ fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalRe
             let v = if strict { m.force_deep(&v, span)? } else { v };
             output::to_xml(m, &v, span)?
         }
-        Output::Derivations => {
-            return Err(EvalError::new(
-                ntop_eval::ErrorKind::Unsupported(
-                    "instantiating derivations is not available yet; use --eval".into(),
-                ),
-                None,
-            ))
-        }
+        Output::Derivations => instantiate_value(
+            m,
+            v,
+            &Value::Null,
+            &mut Roots {
+                add_root: None,
+                count: 0,
+            },
+            span,
+        )?,
     })
+}
+
+/// nix-instantiate without `--eval`: instantiates the derivations the value holds and returns
+/// the lines it prints, `<drv path>` (or the root made for it) with `!<output>` unless the
+/// output is `out`.
+fn instantiate_value(
+    m: &mut Machine,
+    v: Value,
+    auto_args: &Value,
+    roots: &mut Roots,
+    span: Span,
+) -> EvalResult<String> {
+    let mut found = Vec::new();
+    let mut done = std::collections::HashSet::new();
+    collect_derivations(m, v, auto_args, &mut found, &mut done, span)?;
+    let mut out = String::new();
+    for drv in found {
+        let drv_path = match drv.get(ntop_eval::sym!("drvPath")) {
+            Some(p) => {
+                let p = p.clone();
+                let mut ctx = ntop_eval::value::Context::default();
+                let bytes = m.coerce_to_string(
+                    &p,
+                    span,
+                    ntop_eval::eval::CoerceMode::PATH_APPEND,
+                    &mut ctx,
+                )?;
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            None => {
+                return Err(EvalError::other(
+                    "cli::no_drv_path",
+                    "derivation lacks a 'drvPath' attribute",
+                    span,
+                ))
+            }
+        };
+        let output_name = match drv.get(ntop_eval::sym!("outputName")) {
+            Some(o) => {
+                let o = o.clone();
+                m.force_string_no_context(&o, span)?
+                    .to_str_lossy()
+                    .into_owned()
+            }
+            None => String::new(),
+        };
+        if output_name.is_empty() {
+            return Err(EvalError::other(
+                "cli::no_output_name",
+                format!("derivation '{drv_path}' lacks an 'outputName' attribute "),
+                span,
+            ));
+        }
+        let shown = match &roots.add_root {
+            None => {
+                if !GC_WARNED.with(|w| w.replace(true)) {
+                    eprintln!(
+                        "warning: you did not specify '--add-root'; the result might be removed by the garbage collector"
+                    );
+                }
+                drv_path
+            }
+            Some(root) => {
+                roots.count += 1;
+                add_root(m, root, roots.count, &drv_path, span)?
+            }
+        };
+        out.push_str(&shown);
+        if output_name != "out" {
+            out.push('!');
+            out.push_str(&output_name);
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+thread_local! {
+    static GC_WARNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes the symlink `root` (`root-N` from the second on) to the derivation's file in the
+/// store, replacing an older root, and returns the root's path.
+fn add_root(
+    m: &mut Machine,
+    root: &str,
+    n: usize,
+    drv_path: &str,
+    span: Span,
+) -> EvalResult<String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let mut name = ntop_eval::lower::canonicalize_lexically(&cwd.join(root))
+        .display()
+        .to_string();
+    if n > 1 {
+        name.push_str(&format!("-{n}"));
+    }
+    let target = match m.store.as_ref() {
+        Some(store) => store.to_real_path(Path::new(drv_path)),
+        None => PathBuf::from(drv_path),
+    };
+    let _ = std::fs::remove_file(&name);
+    std::os::unix::fs::symlink(&target, &name).map_err(|e| {
+        EvalError::other(
+            "cli::add_root",
+            format!("cannot create the root '{name}': {e}"),
+            span,
+        )
+    })?;
+    Ok(name)
+}
+
+/// The derivations in a value, as nix-instantiate's `getDerivations` finds them: the value
+/// itself; in a set, the attributes (by name) that are derivations, and sets marked
+/// `recurseForDerivations` recursively; in a list, each element. Each derivation once.
+fn collect_derivations(
+    m: &mut Machine,
+    v: Value,
+    auto_args: &Value,
+    found: &mut Vec<std::rc::Rc<ntop_eval::value::Attrs>>,
+    done: &mut std::collections::HashSet<usize>,
+    span: Span,
+) -> EvalResult<()> {
+    let v = if matches!(auto_args, Value::Null) {
+        m.force(&v, span)?
+    } else {
+        attr_path::auto_call(m, v, auto_args, span)?
+    };
+    if !visit(m, &v, found, done, span)? {
+        return Ok(());
+    }
+    match &v {
+        Value::Attrs(a) => {
+            for e in a.entries() {
+                if !is_attr_name(e.name.as_str()) {
+                    continue;
+                }
+                if visit(m, &e.value, found, done, span)? {
+                    let inner = m.force(&e.value, span)?;
+                    if let Value::Attrs(inner_attrs) = &inner {
+                        if let Some(r) = inner_attrs.get(ntop_eval::sym!("recurseForDerivations")) {
+                            let r = r.clone();
+                            if m.force_bool(&r, span)? {
+                                collect_derivations(m, inner, auto_args, found, done, span)?;
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+        Value::List(items) => {
+            for item in items.iter() {
+                if visit(m, item, found, done, span)? {
+                    collect_derivations(m, item.clone(), auto_args, found, done, span)?;
+                }
+            }
+            Ok(())
+        }
+        _ => Err(EvalError::other(
+            "cli::not_derivations",
+            "expression does not evaluate to a derivation (or a set or list of those)",
+            span,
+        )),
+    }
+}
+
+/// Takes `v` if it is a derivation not seen yet; true if it is no derivation, so that the caller
+/// may look inside (nix-instantiate's `getDerivation`).
+fn visit(
+    m: &mut Machine,
+    v: &Value,
+    found: &mut Vec<std::rc::Rc<ntop_eval::value::Attrs>>,
+    done: &mut std::collections::HashSet<usize>,
+    span: Span,
+) -> EvalResult<bool> {
+    let v = m.force(v, span)?;
+    match &v {
+        Value::Attrs(a) if m.is_derivation(a, span)? => {
+            if done.insert(std::rc::Rc::as_ptr(a) as usize) {
+                match a.get(ntop_eval::sym!("name")) {
+                    Some(name) => {
+                        let name = name.clone();
+                        m.force_string(&name, span)?;
+                    }
+                    None => {
+                        return Err(EvalError::other(
+                            "cli::no_name",
+                            "derivation name missing",
+                            span,
+                        ))
+                    }
+                }
+                found.push(a.clone());
+            }
+            Ok(false)
+        }
+        _ => Ok(true),
+    }
+}
+
+/// Attribute names nix-instantiate looks at for derivations: `[A-Za-z_][A-Za-z0-9-_+]*`.
+fn is_attr_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
 }
 
 /// `--parse`: the shown parse of a file argument or `-E` expression.

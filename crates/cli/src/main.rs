@@ -9,6 +9,7 @@ mod module_eval;
 mod output;
 mod render;
 mod session;
+mod store_cmd;
 
 use clap::Parser;
 
@@ -58,5 +59,6 @@ fn run(mut argv: Vec<String>) -> i32 {
     match cli.command {
         args::Command::Instantiate(a) => instantiate::instantiate(a),
         args::Command::Eval(a) => instantiate::eval(a),
+        args::Command::ShowDerivation(a) => store_cmd::show_derivation(a),
     }
 }

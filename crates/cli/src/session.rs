@@ -3,8 +3,10 @@
 use ntop_eval::eval::{Observer, SearchPathEntry};
 use ntop_eval::io::StdIO;
 use ntop_eval::{EvalOptions, Machine};
+use ntop_store::StoreMode;
 
 use crate::args::CommonArgs;
+use crate::store_cmd::{open_store, SessionStore, StoreIO};
 
 /// Prints traces and warnings on stderr, as Nix does.
 pub struct StderrObserver;
@@ -19,8 +21,25 @@ impl Observer for StderrObserver {
     }
 }
 
-pub fn machine(common: &CommonArgs) -> Machine {
+/// A machine for the options, with the store opened in `mode` (read-only when `--readonly-mode`
+/// says so). Without a usable store, store-touching builtins fail with the reason.
+pub fn machine(common: &CommonArgs, mode: StoreMode) -> Machine {
     let mut options = EvalOptions::default();
+    if let Some(dir) = &common.store.store_dir {
+        options.store_dir = ntop_store::canon_path(dir);
+    }
+    let mode = if common.store.readonly_mode {
+        StoreMode::DryRun
+    } else {
+        mode
+    };
+    let store = match open_store(&common.store, mode) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            eprintln!("warning: cannot open the store: {e}");
+            None
+        }
+    };
     // `-I` entries come first, then NIX_PATH, as in Nix.
     for entry in &common.include {
         options.search_path.push(SearchPathEntry::parse(entry));
@@ -49,7 +68,13 @@ pub fn machine(common: &CommonArgs) -> Machine {
         .get("abort-on-warn")
         .is_some_and(|v| v == "true")
         || std::env::var("NIX_ABORT_ON_WARN").is_ok_and(|v| v == "1" || v == "true");
-    let mut m = Machine::new(Box::new(StdIO), options);
+    let mut m = match &store {
+        Some(store) => Machine::new(Box::new(StoreIO::new(store.clone())), options),
+        None => Machine::new(Box::new(StdIO), options),
+    };
     m.observer = Box::new(StderrObserver);
+    if let Some(store) = store {
+        m.store = Some(Box::new(SessionStore::new(store)));
+    }
     m
 }

@@ -16,6 +16,7 @@ pub mod lower;
 pub mod print;
 pub mod show;
 pub mod source;
+pub mod store;
 pub mod suggest;
 pub mod symbol;
 pub mod syntax;

@@ -7,6 +7,7 @@
 mod arith;
 mod attrs;
 mod control;
+pub(crate) mod derivation;
 mod lists;
 mod strings;
 mod types;
@@ -29,11 +30,12 @@ pub struct PrimOp {
 }
 
 /// Every table of builtins.
-fn families() -> [&'static [PrimOp]; 6] {
+fn families() -> [&'static [PrimOp]; 7] {
     [
         arith::PRIMOPS,
         attrs::PRIMOPS,
         control::PRIMOPS,
+        derivation::PRIMOPS,
         lists::PRIMOPS,
         strings::PRIMOPS,
         types::PRIMOPS,
@@ -217,6 +219,7 @@ fn constants(m: &Machine) -> Vec<(&'static str, Value)> {
         ("currentTime", Value::Int(now)),
         ("storeDir", Value::string(m.options.store_dir.as_str())),
         ("nixPath", Value::list(nix_path)),
+        ("derivation", derivation::derivation_function()),
     ]
 }
 

@@ -100,23 +100,36 @@ impl Machine {
         )
     }
 
-    /// Copies a path into the store once and returns the store path (path interpolation).
+    /// Copies a path into the store once and returns the store path (path interpolation):
+    /// the whole tree, NAR-hashed, named after its last component.
     pub fn copy_path_to_store(&mut self, path: &std::path::Path, span: Span) -> EvalResult<String> {
         if let Some(p) = self.copied_paths.get(path) {
             return Ok(p.clone());
         }
-        let Some(store) = self.store.as_mut() else {
-            return Err(EvalError::new(
-                crate::error::ErrorKind::Unsupported(format!(
-                    "cannot copy '{}' to the store: no store is available to this evaluation",
-                    path.display()
-                )),
+        if path.as_os_str().as_encoded_bytes().ends_with(b".drv") {
+            return Err(EvalError::other(
+                "eval::drv_file_name",
+                "file names are not allowed to end in '.drv'",
                 span,
             ));
-        };
-        let result = store
-            .copy_path(path)
-            .map_err(|m| EvalError::other("eval::store", m, span))?;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let store = self.store_access(
+            &format!("cannot copy '{}' to the store", path.display()),
+            span,
+        )?;
+        let added = store
+            .add_path(
+                path,
+                &name,
+                ntop_store::IngestionMethod::Recursive,
+                &mut |_| true,
+            )
+            .map_err(|e| crate::store::store_error(e, span))?;
+        let result = store.store_dir().print(&added);
         self.copied_paths.insert(path.to_path_buf(), result.clone());
         Ok(result)
     }

@@ -81,12 +81,9 @@ fn default_system() -> String {
     format!("{arch}-{os}")
 }
 
-/// Services the evaluator needs from the store layer (computing and writing store paths).
-/// The CLI provides the real one; without it, store-touching builtins fail clearly.
-pub trait StoreAccess {
-    /// Copies a local path into the store (as path interpolation does) and returns its path.
-    fn copy_path(&mut self, path: &std::path::Path) -> Result<String, String>;
-}
+/// Services the evaluator needs from the store layer (see `crate::store`). The CLI provides the
+/// real one; without it, store-touching builtins fail clearly.
+pub use crate::store::StoreAccess;
 
 pub struct Machine {
     pub io: Box<dyn EvalIO>,
@@ -98,6 +95,8 @@ pub struct Machine {
     import_cache: HashMap<PathBuf, Value>,
     /// Paths already copied into the store, so each is hashed once.
     pub(crate) copied_paths: HashMap<PathBuf, String>,
+    /// Hashes modulo of the derivations instantiated so far (Nix's `drvHashes`).
+    pub(crate) drv_hashes: ntop_store::DrvHashCache,
     depth: usize,
     steps: u64,
 }
@@ -117,10 +116,12 @@ impl Machine {
             root_env: Env::root(),
             import_cache: HashMap::new(),
             copied_paths: HashMap::new(),
+            drv_hashes: ntop_store::DrvHashCache::new(),
             depth: 0,
             steps: 0,
         };
         m.globals = Rc::new(crate::builtins::globals(&m));
+        crate::builtins::derivation::init(&mut m);
         m
     }
 

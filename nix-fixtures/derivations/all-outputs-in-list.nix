@@ -1,0 +1,1 @@
+((import ./lib.nix).mk { name = "all"; outputs = [ "out" "dev" ]; }).all

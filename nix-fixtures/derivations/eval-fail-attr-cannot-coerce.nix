@@ -1,0 +1,4 @@
+(import ./lib.nix).mk {
+  name = "x";
+  set = { a = 1; };
+}

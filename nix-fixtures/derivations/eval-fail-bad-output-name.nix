@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "x"; outputs = [ "out" "a/b" ]; }

@@ -1,0 +1,4 @@
+derivation {
+  name = "x";
+  system = "x";
+}

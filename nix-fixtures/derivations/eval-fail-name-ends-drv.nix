@@ -1,0 +1,3 @@
+(import ./lib.nix).mk {
+  name = "x.drv";
+}

@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "x"; outputHashAlgo = "sha256"; outputHash = "abcdef"; }

@@ -1,0 +1,1 @@
+builtins.toFile "x" "${(import ./lib.nix).mk { name = "x"; }}"

@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "fixed-sha512-recursive"; outputHashAlgo = "sha512"; outputHashMode = "recursive"; outputHash = "a4abd4448c49562d828115d13a1fccea927f52b4d5459297f8b43e42da89238bc13626e43dcb38ddb082488927ec904fb42057443983e88585179d50551afe62"; }

@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "nulls-false"; __ignoreNulls = false; here = null; }

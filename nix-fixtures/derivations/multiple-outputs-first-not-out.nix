@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "multi2"; outputs = [ "lib" "out" ]; }

@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "weird"; outputs = [ "out" "drvPath" ]; }

@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "placeholder"; outputs = [ "out" "bin" ]; ref = "${placeholder "out"}/x ${placeholder "bin"}"; }

@@ -1,0 +1,1 @@
+(import ./lib.nix).mk { name = "storedir"; file = ./inputs/file.txt; }

@@ -1,9 +1,7 @@
 //! `--json` and `--xml` output of values.
 
-use ntop_eval::error::{EvalError, EvalResult};
-use ntop_eval::eval::CoerceMode;
+use ntop_eval::error::EvalResult;
 use ntop_eval::source::Span;
-use ntop_eval::symbol::Symbol;
 use ntop_eval::value::Context;
 use ntop_eval::{Machine, Value};
 
@@ -15,10 +13,14 @@ pub fn to_json(m: &mut Machine, v: &Value, span: Span, strict: bool) -> EvalResu
     Ok(out)
 }
 
+/// Nix 2.8's `--xml` rendering, with source positions. The caller forces the value first
+/// under `--strict`; otherwise what is not yet evaluated prints as `<unevaluated />`.
 pub fn to_xml(m: &mut Machine, v: &Value, span: Span) -> EvalResult<String> {
-    let _ = (m, v, span, CoerceMode::TO_STRING, Symbol::new("x"));
-    Err(EvalError::new(
-        ntop_eval::ErrorKind::Unsupported("--xml output is not supported by ntop yet".into()),
-        None,
-    ))
+    let mut ctx = Context::default();
+    let config = ntop_eval::xml::XmlConfig {
+        strict: false,
+        location: true,
+    };
+    let out = ntop_eval::xml::to_xml(m, v, span, config, &mut ctx)?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }

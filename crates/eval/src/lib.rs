@@ -22,6 +22,7 @@ pub mod symbol;
 pub mod syntax;
 pub mod thunk;
 pub mod value;
+pub mod xml;
 
 pub use error::{ErrorKind, EvalError, EvalResult};
 pub use eval::{EvalOptions, Machine};

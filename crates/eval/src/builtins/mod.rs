@@ -6,11 +6,18 @@
 
 mod arith;
 mod attrs;
+mod context;
 mod control;
 pub(crate) mod derivation;
+mod files;
+mod hash;
 mod lists;
+mod misc;
+mod regex;
+mod serialize;
 mod strings;
 mod types;
+mod versions;
 
 use std::collections::HashMap;
 
@@ -30,15 +37,22 @@ pub struct PrimOp {
 }
 
 /// Every table of builtins.
-fn families() -> [&'static [PrimOp]; 7] {
+fn families() -> [&'static [PrimOp]; 14] {
     [
         arith::PRIMOPS,
         attrs::PRIMOPS,
+        context::PRIMOPS,
         control::PRIMOPS,
         derivation::PRIMOPS,
+        files::PRIMOPS,
+        hash::PRIMOPS,
         lists::PRIMOPS,
+        misc::PRIMOPS,
+        regex::PRIMOPS,
+        serialize::PRIMOPS,
         strings::PRIMOPS,
         types::PRIMOPS,
+        versions::PRIMOPS,
     ]
 }
 

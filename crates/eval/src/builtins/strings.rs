@@ -11,6 +11,7 @@ pub static PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "stringLength", arity: 1, doc: "The length of a string in bytes.", func: string_length },
     PrimOp { name: "substring", arity: 3, doc: "`len` bytes of `s` from byte `start` (clamped to the end).", func: substring },
     PrimOp { name: "concatStringsSep", arity: 2, doc: "Joins a list of strings with a separator.", func: concat_strings_sep },
+    PrimOp { name: "replaceStrings", arity: 3, doc: "Replaces, scanning left to right, each occurrence of a string of `from` by the string of `to` at the same index; an empty `from` string matches before every character and at the end.", func: replace_strings },
     PrimOp { name: "baseNameOf", arity: 1, doc: "The last component of a path or string.", func: base_name_of },
     PrimOp { name: "dirOf", arity: 1, doc: "Everything but the last component of a path or string.", func: dir_of },
 ];
@@ -28,8 +29,9 @@ fn string_length(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
 }
 
 fn substring(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
-    let start = m.force_int(&a[0], s)?;
-    let len = m.force_int(&a[1], s)?;
+    // Nix 2.8 reads both numbers into a C `int`: they are truncated to 32 bits.
+    let start = m.force_int(&a[0], s)? as i32;
+    let len = m.force_int(&a[1], s)? as i32;
     let mut ctx = Context::default();
     let bytes = m.coerce_to_string(&a[2], s, CoerceMode::INTERPOLATION, &mut ctx)?;
     if start < 0 {
@@ -91,4 +93,58 @@ fn dir_of(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         return Ok(Value::path(p));
     }
     Ok(Value::String(NixString::new(dir, ctx)))
+}
+
+fn replace_strings(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
+    let from = m.force_list(&a[0], s)?;
+    let to = m.force_list(&a[1], s)?;
+    if from.len() != to.len() {
+        return Err(EvalError::other(
+            "eval::replace_strings_lengths",
+            "'from' and 'to' arguments to 'replaceStrings' have different lengths",
+            s,
+        ));
+    }
+    let mut patterns = Vec::with_capacity(from.len());
+    for f in from.iter() {
+        patterns.push(m.force_string(f, s)?);
+    }
+    // Every replacement is forced, used or not, as in Nix.
+    let mut replacements = Vec::with_capacity(to.len());
+    for t in to.iter() {
+        replacements.push(m.force_string(t, s)?);
+    }
+    let subject = m.force_string(&a[2], s)?;
+    let mut ctx = subject.context().clone();
+    let bytes = subject.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    // One step past the end, so that an empty pattern also matches there.
+    let mut p = 0;
+    while p <= bytes.len() {
+        let found = patterns
+            .iter()
+            .position(|pat| bytes[p..].starts_with(pat.as_bytes()));
+        match found {
+            Some(i) => {
+                out.extend_from_slice(replacements[i].as_bytes());
+                ctx.extend(replacements[i].context());
+                let len = patterns[i].len();
+                if len == 0 {
+                    if let Some(&c) = bytes.get(p) {
+                        out.push(c);
+                    }
+                    p += 1;
+                } else {
+                    p += len;
+                }
+            }
+            None => {
+                if let Some(&c) = bytes.get(p) {
+                    out.push(c);
+                }
+                p += 1;
+            }
+        }
+    }
+    Ok(Value::String(NixString::new(out, ctx)))
 }

@@ -1,0 +1,394 @@
+//! Serialisation: `toJSON`, `fromJSON`, `fromTOML`, `toXML`.
+//!
+//! `fromJSON` follows the JSON parser Nix 2.8 uses (nlohmann/json): strict RFC 8259 input;
+//! an integer that fits 64 bits signed is an integer, one that fits 64 bits unsigned wraps to
+//! a negative integer, a larger one is a float; a float that overflows is an error; duplicate
+//! keys keep the last value; a string ends at its first NUL byte (`\u0000`), as Nix 2.8's C
+//! strings do. `fromTOML` is TOML 1.0; dates and times are rejected as Nix 2.8 rejects them.
+
+use std::collections::BTreeMap;
+
+use super::PrimOp;
+use crate::error::{EvalError, EvalResult};
+use crate::eval::Machine;
+use crate::source::Span;
+use crate::symbol::Symbol;
+use crate::value::{AttrEntry, Attrs, Context, NixString, Value};
+
+pub static PRIMOPS: &[PrimOp] = &[
+    PrimOp {
+        name: "toJSON",
+        arity: 1,
+        doc: "The JSON text of a value (forcing it completely); string contexts are kept.",
+        func: to_json,
+    },
+    PrimOp {
+        name: "fromJSON",
+        arity: 1,
+        doc: "The value a JSON text denotes.",
+        func: from_json,
+    },
+    PrimOp {
+        name: "fromTOML",
+        arity: 1,
+        doc: "The attribute set a TOML document denotes.",
+        func: from_toml,
+    },
+    PrimOp {
+        name: "toXML",
+        arity: 1,
+        doc: "The XML text of a value, as `nix-instantiate --xml` prints it (without positions).",
+        func: to_xml,
+    },
+];
+
+fn to_json(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
+    let mut out = String::new();
+    let mut ctx = Context::default();
+    crate::json::json_into(m, &args[0], span, &mut out, &mut ctx)?;
+    Ok(Value::String(NixString::new(out.into_bytes(), ctx)))
+}
+
+fn to_xml(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
+    let mut ctx = Context::default();
+    let config = crate::xml::XmlConfig {
+        strict: true,
+        location: false,
+    };
+    let out = crate::xml::to_xml(m, &args[0], span, config, &mut ctx)?;
+    Ok(Value::String(NixString::new(out, ctx)))
+}
+
+fn from_json(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
+    let s = m.force_string_no_context(&args[0], span)?;
+    let mut p = JsonParser {
+        text: s.as_bytes(),
+        i: 0,
+    };
+    let result = p.skip_ws().and_then(|_| p.value()).and_then(|v| {
+        p.skip_ws()?;
+        if p.i < p.text.len() {
+            return Err(p.error("unexpected trailing input; expected end of input"));
+        }
+        Ok(v)
+    });
+    result.map_err(|message| EvalError::other("eval::json_parse", message, span))
+}
+
+struct JsonParser<'a> {
+    text: &'a [u8],
+    i: usize,
+}
+
+type JsonResult<T> = Result<T, String>;
+
+impl JsonParser<'_> {
+    fn error(&self, what: &str) -> String {
+        let before = &self.text[..self.i.min(self.text.len())];
+        let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
+        let column = before.len()
+            - before
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(0, |p| p + 1);
+        format!(
+            "JSON parse error at line {line}, column {}: {what}",
+            column + 1
+        )
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.i).copied()
+    }
+
+    fn skip_ws(&mut self) -> JsonResult<()> {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+        Ok(())
+    }
+
+    fn value(&mut self) -> JsonResult<Value> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.value_inner())
+    }
+
+    fn value_inner(&mut self) -> JsonResult<Value> {
+        match self.peek() {
+            None => Err(self.error("unexpected end of input; expected '[', '{', or a literal")),
+            Some(b'{') => {
+                self.i += 1;
+                let mut entries: BTreeMap<Vec<u8>, Value> = BTreeMap::new();
+                self.skip_ws()?;
+                if self.peek() == Some(b'}') {
+                    self.i += 1;
+                    return Ok(Value::attrs(Attrs::new()));
+                }
+                loop {
+                    self.skip_ws()?;
+                    if self.peek() != Some(b'"') {
+                        return Err(self.error("expected a string as object key"));
+                    }
+                    let key = self.string()?;
+                    self.skip_ws()?;
+                    if self.peek() != Some(b':') {
+                        return Err(self.error("expected ':' after object key"));
+                    }
+                    self.i += 1;
+                    self.skip_ws()?;
+                    let v = self.value()?;
+                    // The last of duplicate keys wins, as in Nix.
+                    entries.insert(key, v);
+                    self.skip_ws()?;
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            break;
+                        }
+                        _ => return Err(self.error("expected ',' or '}' in object")),
+                    }
+                }
+                let entries = entries
+                    .into_iter()
+                    .map(|(k, value)| AttrEntry {
+                        name: Symbol::new(&String::from_utf8_lossy(&k)),
+                        value,
+                        pos: None,
+                    })
+                    .collect();
+                Ok(Value::attrs(Attrs::from_unsorted(entries)))
+            }
+            Some(b'[') => {
+                self.i += 1;
+                let mut items = Vec::new();
+                self.skip_ws()?;
+                if self.peek() == Some(b']') {
+                    self.i += 1;
+                    return Ok(Value::list(items));
+                }
+                loop {
+                    self.skip_ws()?;
+                    items.push(self.value()?);
+                    self.skip_ws()?;
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            break;
+                        }
+                        _ => return Err(self.error("expected ',' or ']' in array")),
+                    }
+                }
+                Ok(Value::list(items))
+            }
+            Some(b'"') => {
+                let s = self.string()?;
+                Ok(Value::string(s))
+            }
+            Some(b't') => self.literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("invalid literal")),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], v: Value) -> JsonResult<Value> {
+        if self.text[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(v)
+        } else {
+            Err(self.error("invalid literal"))
+        }
+    }
+
+    fn number(&mut self) -> JsonResult<Value> {
+        let start = self.i;
+        let digits = |p: &mut Self| {
+            let s = p.i;
+            while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                p.i += 1;
+            }
+            p.i - s
+        };
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(self.error("invalid number; expected digit after '-'")),
+        }
+        let mut is_float = false;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            is_float = true;
+            if digits(self) == 0 {
+                return Err(self.error("invalid number; expected digit after '.'"));
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            is_float = true;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.error("invalid number; expected digit after exponent sign"));
+            }
+        }
+        // A leading zero followed by digits is two values, which the caller rejects.
+        let text = std::str::from_utf8(&self.text[start..self.i]).unwrap_or("0");
+        if !is_float {
+            if let Ok(i) = text.parse::<i64>() {
+                return Ok(Value::Int(i));
+            }
+            if let Ok(u) = text.parse::<u64>() {
+                // Nix stores an unsigned JSON integer in its signed integers: it wraps.
+                return Ok(Value::Int(u as i64));
+            }
+        }
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Value::Float(f)),
+            _ => Err(format!("number overflow parsing '{text}'")),
+        }
+    }
+
+    /// A string, after checking that it starts at `"`; NUL ends it as in Nix 2.8.
+    fn string(&mut self) -> JsonResult<Vec<u8>> {
+        self.i += 1;
+        let mut out = Vec::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.error("invalid string: missing closing quote"));
+            };
+            self.i += 1;
+            match c {
+                b'"' => break,
+                b'\\' => {
+                    let Some(e) = self.peek() else {
+                        return Err(self.error("invalid string: missing closing quote"));
+                    };
+                    self.i += 1;
+                    match e {
+                        b'"' | b'\\' | b'/' => out.push(e),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) {
+                                if !self.text[self.i..].starts_with(b"\\u") {
+                                    return Err(self.error("invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF"));
+                                }
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(self.error("invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF"));
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(self.error("invalid string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF"));
+                            } else {
+                                hi
+                            };
+                            let ch = char::from_u32(code)
+                                .ok_or_else(|| self.error("invalid string: bad code point"))?;
+                            let mut buf = [0u8; 4];
+                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                        }
+                        _ => {
+                            return Err(
+                                self.error("invalid string: forbidden character after backslash")
+                            )
+                        }
+                    }
+                }
+                0..=0x1f => {
+                    return Err(self.error("invalid string: control character must be escaped"));
+                }
+                0x80.. => {
+                    // Multi-byte UTF-8 must be well formed.
+                    let start = self.i - 1;
+                    let len = match c {
+                        0xC2..=0xDF => 2,
+                        0xE0..=0xEF => 3,
+                        0xF0..=0xF4 => 4,
+                        _ => return Err(self.error("invalid string: ill-formed UTF-8 byte")),
+                    };
+                    let end = start + len;
+                    if end > self.text.len() || std::str::from_utf8(&self.text[start..end]).is_err()
+                    {
+                        return Err(self.error("invalid string: ill-formed UTF-8 byte"));
+                    }
+                    out.extend_from_slice(&self.text[start..end]);
+                    self.i = end;
+                }
+                _ => out.push(c),
+            }
+        }
+        if let Some(nul) = out.iter().position(|&b| b == 0) {
+            out.truncate(nul);
+        }
+        Ok(out)
+    }
+
+    fn hex4(&mut self) -> JsonResult<u32> {
+        let digits = self
+            .text
+            .get(self.i..self.i + 4)
+            .ok_or_else(|| self.error("invalid string: '\\u' must be followed by 4 hex digits"))?;
+        let s = std::str::from_utf8(digits)
+            .map_err(|_| self.error("invalid string: '\\u' must be followed by 4 hex digits"))?;
+        if !s.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(self.error("invalid string: '\\u' must be followed by 4 hex digits"));
+        }
+        self.i += 4;
+        u32::from_str_radix(s, 16).map_err(|_| self.error("invalid string"))
+    }
+}
+
+fn from_toml(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
+    let s = m.force_string_no_context(&args[0], span)?;
+    let fail = |message: String| {
+        EvalError::other(
+            "eval::toml_parse",
+            format!("while parsing a TOML string: {message}"),
+            span,
+        )
+    };
+    let text = std::str::from_utf8(s.as_bytes())
+        .map_err(|_| fail("the document is not valid UTF-8".into()))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| fail(e.to_string().trim_end().to_string()))?;
+    toml_value(&toml::Value::Table(table)).map_err(fail)
+}
+
+fn toml_value(v: &toml::Value) -> Result<Value, String> {
+    Ok(match v {
+        toml::Value::String(s) => Value::string(s.as_str()),
+        toml::Value::Integer(i) => Value::Int(*i),
+        toml::Value::Float(f) => Value::Float(*f),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(_) => return Err("Dates and times are not supported".into()),
+        toml::Value::Array(items) => {
+            Value::list(items.iter().map(toml_value).collect::<Result<_, _>>()?)
+        }
+        toml::Value::Table(t) => {
+            let mut entries = Vec::with_capacity(t.len());
+            for (k, v) in t {
+                entries.push(AttrEntry {
+                    name: Symbol::new(k),
+                    value: toml_value(v)?,
+                    pos: None,
+                });
+            }
+            Value::attrs(Attrs::from_unsorted(entries))
+        }
+    })
+}

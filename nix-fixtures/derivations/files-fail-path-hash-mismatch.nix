@@ -1,0 +1,1 @@
+builtins.path { path = ./inputs/file.txt; recursive = false; sha256 = "0000000000000000000000000000000000000000000000000000000000000000"; }

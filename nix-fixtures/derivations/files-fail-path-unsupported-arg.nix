@@ -1,0 +1,4 @@
+builtins.path {
+  path = ./inputs;
+  colour = "red";
+}

@@ -1,0 +1,1 @@
+[ "${./inputs/file.txt}" "${./inputs/script.sh}" "${./inputs/dir}" "${./inputs/symlink}" "${./inputs}/dir" (toString ./inputs/file.txt) ]

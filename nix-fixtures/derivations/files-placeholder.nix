@@ -1,0 +1,1 @@
+[ (builtins.placeholder "out") (builtins.placeholder "dev") (placeholder "a-b") ]

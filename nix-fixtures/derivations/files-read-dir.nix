@@ -1,0 +1,1 @@
+{ top = builtins.readDir ./inputs; dir = builtins.readDir ./inputs/dir; viaSymlinkTarget = builtins.readDir "${toString ./inputs}/dir/"; }

@@ -1,0 +1,1 @@
+[ (builtins.toPath "/a/b/../c//d/") (builtins.toPath ./inputs/../inputs/file.txt) (builtins.toPath "/") ]

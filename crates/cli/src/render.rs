@@ -137,7 +137,10 @@ impl Renderer {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            // Messages quote option names, files and values: never break them across lines.
+            .with_wrap_lines(false);
         let mut out = String::new();
         if handler.render_report(&mut out, report.as_ref()).is_err() {
             out = format!("error: {message}\n");

@@ -3,9 +3,11 @@
 # where wanted, <case>.stderr.exp) with the reference Nix, nix-instantiate 2.8. With --check it
 # writes nothing and reports every case whose expectation is out of date.
 #
-#   scripts/bless-lang.sh [--check] [CASE...]
+#   scripts/bless-lang.sh [--check] [--dir DIR] [CASE...]
 #
 # A case is nix-fixtures/lang/CASE.nix (helper files live in subdirectories and are no cases).
+# --dir DIR blesses another fixture directory in the same format instead (for instance
+# nix-fixtures/builtins); its subdirectories are not blessed either.
 # It is evaluated exactly as crates/cli/tests/golden_lang.rs runs `ntop instantiate`:
 #
 #   cwd   = nix-fixtures/lang (its canonical absolute path, DIR below)
@@ -35,7 +37,12 @@ cases=()
 while [ "$#" -gt 0 ]; do
     case "$1" in
         --check) check=1; shift ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        --dir)
+            if [ "$#" -lt 2 ] || [ ! -d "$2" ]; then
+                echo "bless-lang: --dir needs an existing directory" >&2; exit 2
+            fi
+            dir="$(cd "$2" && pwd -P)"; shift 2 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         -*) echo "bless-lang: unknown option $1" >&2; exit 2 ;;
         *) cases+=("$(basename "${1%.nix}")"); shift ;;
     esac

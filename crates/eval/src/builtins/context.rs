@@ -120,7 +120,7 @@ fn append_context(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Val
         if store_dir.parse(name).is_err() {
             return Err(EvalError::other(
                 "eval::bad_context",
-                format!("context key '{name}' is not a store path"),
+                format!("Context key '{name}' is not a store path"),
                 at,
             ));
         }

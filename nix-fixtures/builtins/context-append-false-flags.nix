@@ -1,0 +1,1 @@
+builtins.getContext (builtins.appendContext "x" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = false; }; "/nix/store/0c5xjy1cvyzl0bkq7hzv7vr8ifbi5kmm-foo.drv" = { allOutputs = false; outputs = [ ]; }; })

@@ -1,0 +1,1 @@
+builtins.getContext ((builtins.appendContext "s" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; }) + (builtins.appendContext "d" { "/nix/store/0c5xjy1cvyzl0bkq7hzv7vr8ifbi5kmm-foo.drv" = { allOutputs = true; outputs = [ "out" "dev" ]; }; }) + (builtins.appendContext "" { "/nix/store/0c5xjy1cvyzl0bkq7hzv7vr8ifbi5kmm-foo.drv" = { path = true; }; }))

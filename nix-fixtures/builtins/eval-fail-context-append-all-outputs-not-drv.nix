@@ -1,0 +1,1 @@
+builtins.appendContext "x" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { allOutputs = true; }; }

@@ -1,0 +1,1 @@
+builtins.fromTOML (builtins.appendContext "s" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; })

@@ -1,0 +1,1 @@
+builtins.hashString "sha256" (builtins.appendContext "s" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; })

@@ -1,0 +1,1 @@
+[ (builtins.hashString "sha256" "") (builtins.hashString "md5" "é😀") (builtins.hashString "sha1" "\n") ]

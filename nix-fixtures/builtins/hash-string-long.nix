@@ -1,0 +1,1 @@
+builtins.hashString "sha512" (builtins.concatStringsSep "" (builtins.genList toString 10000))

@@ -1,0 +1,1 @@
+builtins.fromJSON "{\"a\": 1, \"b\": 2, \"a\": 3}"

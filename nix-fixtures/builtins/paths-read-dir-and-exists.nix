@@ -1,0 +1,1 @@
+[ (builtins.readDir ./helpers) (builtins.pathExists ./helpers) (builtins.pathExists ./helpers/nope) (builtins.pathExists ./helpers/toml-strings.toml) ]

@@ -1,0 +1,1 @@
+[ (builtins.match "abc" "ABC") (builtins.match "[A-Z]+" "ABC") ]

@@ -1,0 +1,1 @@
+[ (builtins.match "a||b" "") (builtins.match "(|a)" "a") (builtins.match "()" "") (builtins.match "(|a)b" "b") ]

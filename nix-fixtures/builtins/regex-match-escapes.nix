@@ -1,0 +1,1 @@
+map (re: builtins.match re "a.b") [ "a\\.b" "a.b" "a\\*b" ] ++ [ (builtins.match "\\(\\)\\[\\{\\|\\^\\$\\+\\?\\*" "()[{|^$+?*") ]

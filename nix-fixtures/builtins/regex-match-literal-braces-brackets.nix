@@ -1,0 +1,1 @@
+[ (builtins.match "a}" "a}") (builtins.match "]" "]") (builtins.match "x]y" "x]y") ]

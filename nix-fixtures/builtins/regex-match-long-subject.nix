@@ -1,0 +1,1 @@
+builtins.match "(a*)b" (builtins.concatStringsSep "" (builtins.genList (_: "a") 10000) + "b") == [ (builtins.concatStringsSep "" (builtins.genList (_: "a") 10000)) ]

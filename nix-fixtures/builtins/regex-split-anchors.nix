@@ -1,0 +1,1 @@
+[ (builtins.split "^a" "aa") (builtins.split "a$" "aa") (builtins.split "^" "ab") (builtins.split "$" "ab") ]

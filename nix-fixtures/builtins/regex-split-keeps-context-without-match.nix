@@ -1,0 +1,1 @@
+map builtins.hasContext (builtins.filter builtins.isString (builtins.split "x" (builtins.appendContext "s" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; }) ++ builtins.split "s" (builtins.appendContext "s" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; })))

@@ -1,0 +1,1 @@
+[ (builtins.split "a|ab" "xabx") (builtins.split "(a|ab)(c|bcd)?" "xabcdx") (builtins.split "(a|ab)(b*)" "abbb") ]

@@ -1,0 +1,1 @@
+builtins.length (builtins.split "," (builtins.concatStringsSep "," (builtins.genList toString 5000)))

@@ -1,0 +1,1 @@
+builtins.split "[[:space:]]+" "  foo  bar baz "

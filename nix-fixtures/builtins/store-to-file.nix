@@ -1,0 +1,1 @@
+[ (builtins.toFile "x" "y") (builtins.getContext (builtins.toFile "x" "y")) ]

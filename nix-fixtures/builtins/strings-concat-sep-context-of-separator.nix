@@ -1,0 +1,1 @@
+[ (builtins.hasContext (builtins.concatStringsSep (builtins.appendContext "s" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; }) [ ])) (builtins.hasContext (builtins.concatStringsSep (builtins.appendContext "s" { "/nix/store/lfngsssysp6h1v4ccqg23c52s9sjl779-x" = { path = true; }; }) [ "a" ])) ]

@@ -1,0 +1,1 @@
+builtins.replaceStrings [ "oo" "a" ] [ "a" "oo" ] "foobar"

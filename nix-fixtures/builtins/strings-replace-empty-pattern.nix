@@ -1,0 +1,1 @@
+[ (builtins.replaceStrings [ "" ] [ "X" ] "abc") (builtins.replaceStrings [ "" ] [ "X" ] "") (builtins.replaceStrings [ "" "b" ] [ "X" "Y" ] "abc") (builtins.replaceStrings [ "b" "" ] [ "Y" "X" ] "abc") ]

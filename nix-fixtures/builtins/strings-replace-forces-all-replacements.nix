@@ -1,0 +1,1 @@
+builtins.tryEval (builtins.replaceStrings [ "x" ] [ (throw "forced") ] "abc")

@@ -1,0 +1,1 @@
+let d = { type = "derivation"; drvPath = "/d.drv"; outPath = "/o"; name = "n"; }; in builtins.toXML [ d d { type = "derivation"; } { type = "derivation"; outPath = "/x"; drvPath = 1; } { type = "other"; } ]

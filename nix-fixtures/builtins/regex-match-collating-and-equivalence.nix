@@ -1,1 +1,1 @@
-[ (builtins.match "[[.a.]]" "a") (builtins.match "[[=b=]]+" "bb") ]
+[ (builtins.match "[[.a.]]" "a") (builtins.match "[[=b=]]+" "bb") (builtins.match "[[.a.]-c]+" "abc") (builtins.match "[[=a=]b]+" "ab") (builtins.match "[]-a]+" "]^a") (builtins.match "[--z]+" "-z") ]

@@ -28,7 +28,9 @@
 //! - libstdc++ exhausts its stack on very long subject strings with some patterns (Nix then
 //!   crashes or reports a regex error); the automata here run in linear time and never fail;
 //! - repetition counts too large for `regex-automata`'s size limit are reported as an invalid
-//!   regular expression, where libstdc++ may accept them.
+//!   regular expression, where libstdc++ may accept them (`x{2147483648}`);
+//! - an equivalence class `[=a=]` is the byte itself (libstdc++ in the C locale agrees for
+//!   ASCII); multi-character collating elements are rejected.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -452,36 +454,35 @@ impl Translator<'_> {
             }
             first = false;
             let start = self.bracket_element()?;
+            let dash_follows =
+                self.peek() == Some(b'-') && self.p.get(self.i + 1).is_some_and(|&c| c != b']');
             match start {
+                // A class or an equivalence class cannot start a range.
+                Element::Class(_) | Element::Equivalence(_) if dash_follows => {
+                    return Err(Invalid);
+                }
                 Element::Class(name) => {
                     let _ = write!(self.out, "[:{name}:]");
+                }
+                Element::Equivalence(b) => push_byte(&mut self.out, b),
+                Element::Byte(lo) | Element::Collating(lo) if dash_follows => {
+                    self.i += 1;
+                    // Only a plain character ends a range (libstdc++ rejects `a-[.z.]`).
+                    let Element::Byte(hi) = self.bracket_element()? else {
+                        return Err(Invalid);
+                    };
+                    if hi < lo {
+                        return Err(Invalid);
+                    }
+                    push_byte(&mut self.out, lo);
+                    self.out.push('-');
+                    push_byte(&mut self.out, hi);
+                    // `[a-z-9]`: a range may not be followed by another `-` that is not last.
                     if self.peek() == Some(b'-') && self.p.get(self.i + 1) != Some(&b']') {
                         return Err(Invalid);
                     }
                 }
-                Element::Byte(lo) => {
-                    // `a-z`, unless the `-` is the last character before `]`.
-                    if self.peek() == Some(b'-')
-                        && self.p.get(self.i + 1).is_some_and(|&c| c != b']')
-                    {
-                        self.i += 1;
-                        let Element::Byte(hi) = self.bracket_element()? else {
-                            return Err(Invalid);
-                        };
-                        if hi < lo {
-                            return Err(Invalid);
-                        }
-                        push_byte(&mut self.out, lo);
-                        self.out.push('-');
-                        push_byte(&mut self.out, hi);
-                        // `[a-z-9]`: a range may not be followed by another `-` that is not last.
-                        if self.peek() == Some(b'-') && self.p.get(self.i + 1) != Some(&b']') {
-                            return Err(Invalid);
-                        }
-                    } else {
-                        push_byte(&mut self.out, lo);
-                    }
-                }
+                Element::Byte(b) | Element::Collating(b) => push_byte(&mut self.out, b),
             }
         }
         self.out.push(']');
@@ -525,8 +526,13 @@ impl Translator<'_> {
                 };
                 Ok(Element::Class(class))
             }
+            // libstdc++ rejects the collating element `[.-.]`.
+            b'.' => match name {
+                [b] if *b != b'-' => Ok(Element::Collating(*b)),
+                _ => Err(Invalid),
+            },
             _ => match name {
-                [b] => Ok(Element::Byte(*b)),
+                [b] => Ok(Element::Equivalence(*b)),
                 _ => Err(Invalid),
             },
         }
@@ -535,6 +541,11 @@ impl Translator<'_> {
 
 enum Element {
     Byte(u8),
+    /// `[.x.]`
+    Collating(u8),
+    /// `[=x=]`
+    Equivalence(u8),
+    /// `[:name:]`
     Class(&'static str),
 }
 
@@ -573,6 +584,10 @@ mod tests {
             "[[:foo:]]",
             "(a)\\",
             ")",
+            "[[.-.]]",
+            "[a-[.z.]]",
+            "[[=a=]-c]",
+            "[[:alpha:]-z]",
         ] {
             assert!(
                 translate(p.as_bytes(), false).is_err(),
@@ -602,6 +617,10 @@ mod tests {
             "$",
             "a^",
             "[[:alpha:][:digit:]_]",
+            "[[.a.]-c]",
+            "[[=a=]b]",
+            "[]-a]",
+            "[--z]",
         ] {
             assert!(
                 translate(p.as_bytes(), false).is_ok(),

@@ -6,6 +6,8 @@
 //! the terminal.
 
 pub mod builtins;
+pub mod check;
+pub mod diagnostic;
 pub mod env;
 pub mod error;
 pub mod eval;

@@ -24,6 +24,7 @@
 
 mod aterm;
 mod canonicalise;
+mod db;
 mod derivation;
 mod error;
 mod hash;
@@ -36,6 +37,7 @@ mod store_path;
 mod test_support;
 
 pub use canonicalise::{canonicalise_metadata, STORE_MTIME};
+pub use db::{Database, DbError, DbResult, PathInfo, DB_SCHEMA_VERSION};
 pub use derivation::{
     downstream_placeholder, finish_derivation, hash_derivation_modulo, hash_placeholder,
     Derivation, DerivationOutput, DrvHash, DrvHashCache, DrvHashKind,

@@ -1,0 +1,498 @@
+//! Linux namespaces and the file system a sandboxed builder sees.
+//!
+//! [`prepare`] lays out the new root on the host (`<store root>/chroots/<…>`): empty mount
+//! points for every input path under the logical store directory, `/build`, `/tmp`, `/proc`,
+//! a minimal `/dev`, `/etc/{passwd,group,hosts}`, and mount points (or copies of the host's
+//! symlinks) for `/bin`, `/sbin`, `/usr` and `/lib*`. [`Prepared::enter`] then runs in the
+//! forked child, between `fork` and `exec`:
+//!
+//! 1. when not root, a user namespace mapping the caller to root;
+//! 2. new mount, PID, IPC and UTS namespaces, and a network namespace unless the derivation
+//!    is fixed-output;
+//! 3. a second `fork`, so that the builder is PID 1 of the new PID namespace (the first child
+//!    only waits for it and passes on its exit status);
+//! 4. all mounts made private, then the bind mounts (read-only for the host directories and
+//!    the inputs; read-write for the build directory), `proc`, `devpts`, a `tmpfs` on
+//!    `/dev/shm`;
+//! 5. `pivot_root` into the new root, the old root detached;
+//! 6. host name `localhost`, the loopback interface up.
+//!
+//! Everything `enter` needs is computed by `prepare` beforehand: between `fork` and `exec` of
+//! a multi-threaded program only async-signal-safe calls are allowed, so `enter` makes raw
+//! system calls on prepared C strings and never allocates. (This is why the code uses `libc`
+//! directly rather than the `nix` crate, whose path arguments may allocate.)
+
+use std::ffi::CString;
+use std::fs;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{symlink, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{BuildError, Result};
+
+/// What the sandbox of one build contains.
+pub struct SandboxPlan<'a> {
+    /// The new root, on the host (created here; must not exist).
+    pub chroot: &'a Path,
+    /// The build directory on the host (becomes `/build` and `/tmp`).
+    pub build_dir: &'a Path,
+    /// The logical store directory (`/nix/store`).
+    pub store_dir: &'a str,
+    /// The physical paths of the input closure.
+    pub inputs: &'a [PathBuf],
+    /// Keep the host's network (fixed-output derivations).
+    pub network: bool,
+}
+
+/// The mounts and namespace settings, ready for the child.
+pub struct Prepared {
+    ops: Vec<Op>,
+    chroot: CString,
+    build_in_chroot: CString,
+    network: bool,
+    user_ns: Option<UserNs>,
+}
+
+struct UserNs {
+    uid_map: Vec<u8>,
+    gid_map: Vec<u8>,
+}
+
+enum Op {
+    Bind {
+        src: CString,
+        dst: CString,
+        /// Remount read-only with these extra flags (those locked on the source mount).
+        read_only: Option<libc::c_ulong>,
+    },
+    Mount {
+        source: CString,
+        target: CString,
+        fstype: CString,
+        flags: libc::c_ulong,
+        data: Option<CString>,
+        /// Failure is ignored (devpts where it cannot be mounted).
+        optional: bool,
+    },
+}
+
+/// Host directories visible read-only in the sandbox (symlinks among them are copied).
+const HOST_DIRS: &[&str] = &["bin", "sbin", "usr", "lib", "lib32", "lib64", "libx32"];
+const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+
+fn cstr(path: &Path) -> Result<CString> {
+    CString::new(path.as_os_str().as_bytes()).map_err(|_| {
+        BuildError::io(
+            "preparing the sandbox",
+            path,
+            io::Error::from(io::ErrorKind::InvalidInput),
+        )
+    })
+}
+
+fn c(s: &str) -> CString {
+    // Only called with literals, which contain no NUL.
+    CString::new(s).unwrap_or_default()
+}
+
+fn io_at<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> BuildError + 'a {
+    move |e| BuildError::io(action, path, e)
+}
+
+/// Lays out the new root on the host and computes the mounts.
+pub fn prepare(plan: &SandboxPlan<'_>) -> Result<Prepared> {
+    let root = plan.chroot;
+    fs::create_dir_all(root).map_err(io_at("creating", root))?;
+    let mut ops = Vec::new();
+    let mkdir = |p: &Path| fs::create_dir_all(p).map_err(io_at("creating", p));
+    let touch = |p: &Path| {
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(p)
+            .map(drop)
+            .map_err(io_at("creating", p))
+    };
+    for name in HOST_DIRS {
+        let host = Path::new("/").join(name);
+        let Ok(meta) = fs::symlink_metadata(&host) else {
+            continue;
+        };
+        let inside = root.join(name);
+        if meta.file_type().is_symlink() {
+            let target = fs::read_link(&host).map_err(io_at("reading link", &host))?;
+            symlink(&target, &inside).map_err(io_at("creating", &inside))?;
+        } else if meta.is_dir() {
+            mkdir(&inside)?;
+            ops.push(bind_ro(&host, &inside)?);
+        }
+    }
+    let store = root.join(plan.store_dir.trim_start_matches('/'));
+    mkdir(&store)?;
+    for input in plan.inputs {
+        let Some(base) = input.file_name() else {
+            continue;
+        };
+        let inside = store.join(base);
+        let meta = fs::symlink_metadata(input).map_err(io_at("getting status of", input))?;
+        if meta.file_type().is_symlink() {
+            let target = fs::read_link(input).map_err(io_at("reading link", input))?;
+            symlink(&target, &inside).map_err(io_at("creating", &inside))?;
+            continue;
+        }
+        if meta.is_dir() {
+            mkdir(&inside)?;
+        } else {
+            touch(&inside)?;
+        }
+        ops.push(bind_ro(input, &inside)?);
+    }
+    for dir in ["build", "tmp"] {
+        let inside = root.join(dir);
+        mkdir(&inside)?;
+        ops.push(Op::Bind {
+            src: cstr(plan.build_dir)?,
+            dst: cstr(&inside)?,
+            read_only: None,
+        });
+    }
+    let dev = root.join("dev");
+    mkdir(&dev)?;
+    for name in DEVICES {
+        let host = Path::new("/dev").join(name);
+        if fs::symlink_metadata(&host).is_err() {
+            continue;
+        }
+        let inside = dev.join(name);
+        touch(&inside)?;
+        ops.push(Op::Bind {
+            src: cstr(&host)?,
+            dst: cstr(&inside)?,
+            read_only: None,
+        });
+    }
+    let pts = dev.join("pts");
+    mkdir(&pts)?;
+    ops.push(Op::Mount {
+        source: c("devpts"),
+        target: cstr(&pts)?,
+        fstype: c("devpts"),
+        flags: libc::MS_NOSUID | libc::MS_NOEXEC,
+        data: Some(c("newinstance,mode=0620,ptmxmode=0666")),
+        optional: true,
+    });
+    let shm = dev.join("shm");
+    mkdir(&shm)?;
+    ops.push(Op::Mount {
+        source: c("tmpfs"),
+        target: cstr(&shm)?,
+        fstype: c("tmpfs"),
+        flags: libc::MS_NOSUID | libc::MS_NODEV,
+        data: Some(c("size=50%")),
+        optional: true,
+    });
+    for (link, target) in [
+        ("ptmx", "pts/ptmx"),
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ] {
+        let p = dev.join(link);
+        symlink(target, &p).map_err(io_at("creating", &p))?;
+    }
+    let proc_dir = root.join("proc");
+    mkdir(&proc_dir)?;
+    ops.push(Op::Mount {
+        source: c("proc"),
+        target: cstr(&proc_dir)?,
+        fstype: c("proc"),
+        flags: libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+        data: None,
+        optional: false,
+    });
+    let etc = root.join("etc");
+    mkdir(&etc)?;
+    for (file, contents) in [
+        (
+            "passwd",
+            "root:x:0:0:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n",
+        ),
+        ("group", "root:x:0:\nnixbld:!:100:\nnogroup:x:65534:\n"),
+        ("hosts", "127.0.0.1 localhost\n::1 localhost\n"),
+    ] {
+        let p = etc.join(file);
+        fs::write(&p, contents).map_err(io_at("writing", &p))?;
+    }
+    // The new root must be a mount point for pivot_root.
+    ops.insert(
+        0,
+        Op::Bind {
+            src: cstr(root)?,
+            dst: cstr(root)?,
+            read_only: None,
+        },
+    );
+    fs::set_permissions(root, fs::Permissions::from_mode(0o755))
+        .map_err(io_at("setting permissions of", root))?;
+    // SAFETY: geteuid and getegid cannot fail.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let user_ns = (uid != 0).then(|| UserNs {
+        uid_map: format!("0 {uid} 1").into_bytes(),
+        gid_map: format!("0 {gid} 1").into_bytes(),
+    });
+    Ok(Prepared {
+        ops,
+        chroot: cstr(root)?,
+        build_in_chroot: c("/build"),
+        network: plan.network,
+        user_ns,
+    })
+}
+
+/// A read-only bind mount of `src`, keeping the flags the kernel locks on its mount (a
+/// read-only remount in a user namespace must not drop `nosuid`, `nodev`, `noexec`).
+fn bind_ro(src: &Path, dst: &Path) -> Result<Op> {
+    let c_src = cstr(src)?;
+    // SAFETY: `c_src` is a valid C string and `st` a properly sized out-parameter.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    let locked = if unsafe { libc::statvfs(c_src.as_ptr(), &mut st) } == 0 {
+        let f = st.f_flag;
+        let mut flags = 0;
+        for (st_flag, ms_flag) in [
+            (libc::ST_NOSUID, libc::MS_NOSUID),
+            (libc::ST_NODEV, libc::MS_NODEV),
+            (libc::ST_NOEXEC, libc::MS_NOEXEC),
+            (libc::ST_NOATIME, libc::MS_NOATIME),
+            (libc::ST_NODIRATIME, libc::MS_NODIRATIME),
+            (libc::ST_RELATIME, libc::MS_RELATIME),
+        ] {
+            if f & st_flag != 0 {
+                flags |= ms_flag;
+            }
+        }
+        flags
+    } else {
+        0
+    };
+    Ok(Op::Bind {
+        src: c_src,
+        dst: cstr(dst)?,
+        read_only: Some(locked),
+    })
+}
+
+impl Prepared {
+    /// Enters the sandbox. Runs in the child between `fork` and `exec`: async-signal-safe
+    /// system calls only, no allocation. On failure a message goes to the child's standard
+    /// error (the build log) and the error is returned.
+    ///
+    /// # Safety
+    /// Must only be called in a freshly forked child (a `pre_exec` hook).
+    pub unsafe fn enter(&self) -> io::Result<()> {
+        if let Some(ns) = &self.user_ns {
+            check(
+                libc::unshare(libc::CLONE_NEWUSER),
+                b"unshare user namespace",
+            )?;
+            write_file(c"/proc/self/setgroups", b"deny")?;
+            write_file(c"/proc/self/uid_map", &ns.uid_map)?;
+            write_file(c"/proc/self/gid_map", &ns.gid_map)?;
+        }
+        let mut flags =
+            libc::CLONE_NEWNS | libc::CLONE_NEWPID | libc::CLONE_NEWIPC | libc::CLONE_NEWUTS;
+        if !self.network {
+            flags |= libc::CLONE_NEWNET;
+        }
+        check(libc::unshare(flags), b"unshare namespaces")?;
+        // The builder must be PID 1 of the new PID namespace: fork once more; this process
+        // only waits and passes on the exit status.
+        let pid = check(libc::fork(), b"fork into the PID namespace")?;
+        if pid > 0 {
+            wait_and_exit(pid);
+        }
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+        check(
+            libc::mount(
+                std::ptr::null(),
+                c"/".as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ),
+            b"make mounts private",
+        )?;
+        for op in &self.ops {
+            op.run()?;
+        }
+        check(libc::chdir(self.chroot.as_ptr()), b"chdir to the new root")?;
+        check(
+            libc::syscall(libc::SYS_pivot_root, c".".as_ptr(), c".".as_ptr()) as libc::c_int,
+            b"pivot_root",
+        )?;
+        check(
+            libc::umount2(c".".as_ptr(), libc::MNT_DETACH),
+            b"detach the old root",
+        )?;
+        check(libc::chdir(self.build_in_chroot.as_ptr()), b"chdir /build")?;
+        check(
+            libc::sethostname(c"localhost".as_ptr(), 9),
+            b"set the host name",
+        )?;
+        libc::setdomainname(c"(none)".as_ptr(), 6);
+        if !self.network {
+            loopback_up();
+        }
+        Ok(())
+    }
+}
+
+impl Op {
+    unsafe fn run(&self) -> io::Result<()> {
+        match self {
+            Op::Bind {
+                src,
+                dst,
+                read_only,
+            } => {
+                let rc = libc::mount(
+                    src.as_ptr(),
+                    dst.as_ptr(),
+                    std::ptr::null(),
+                    libc::MS_BIND | libc::MS_REC,
+                    std::ptr::null(),
+                );
+                check_at(rc, b"bind mount ", dst)?;
+                if let Some(locked) = read_only {
+                    let rc = libc::mount(
+                        std::ptr::null(),
+                        dst.as_ptr(),
+                        std::ptr::null(),
+                        libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | locked,
+                        std::ptr::null(),
+                    );
+                    check_at(rc, b"remount read-only ", dst)?;
+                }
+                Ok(())
+            }
+            Op::Mount {
+                source,
+                target,
+                fstype,
+                flags,
+                data,
+                optional,
+            } => {
+                let rc = libc::mount(
+                    source.as_ptr(),
+                    target.as_ptr(),
+                    fstype.as_ptr(),
+                    *flags,
+                    data.as_ref()
+                        .map_or(std::ptr::null(), |d| d.as_ptr().cast()),
+                );
+                if *optional {
+                    return Ok(());
+                }
+                check_at(rc, b"mount ", target)
+            }
+        }
+    }
+}
+
+/// Waits for the builder (PID 1 of the namespace) and exits with its status. Closes every
+/// descriptor first, so that the parent sees end-of-file on its pipes once the builder is
+/// done.
+unsafe fn wait_and_exit(pid: libc::pid_t) -> ! {
+    libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32);
+    let mut status = 0;
+    loop {
+        let rc = libc::waitpid(pid, &mut status, 0);
+        if rc == pid {
+            break;
+        }
+        if rc < 0 && *libc::__errno_location() != libc::EINTR {
+            libc::_exit(127);
+        }
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else if libc::WIFSIGNALED(status) {
+        128 + libc::WTERMSIG(status)
+    } else {
+        127
+    };
+    libc::_exit(code)
+}
+
+unsafe fn loopback_up() {
+    let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+    if fd < 0 {
+        return;
+    }
+    let mut ifr: libc::ifreq = std::mem::zeroed();
+    ifr.ifr_name[0] = b'l' as libc::c_char;
+    ifr.ifr_name[1] = b'o' as libc::c_char;
+    if libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut ifr) == 0 {
+        ifr.ifr_ifru.ifru_flags |= (libc::IFF_UP | libc::IFF_LOOPBACK | libc::IFF_RUNNING) as i16;
+        libc::ioctl(fd, libc::SIOCSIFFLAGS, &ifr);
+    }
+    libc::close(fd);
+}
+
+unsafe fn write_file(path: &std::ffi::CStr, contents: &[u8]) -> io::Result<()> {
+    let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+    check_at(fd, b"open ", path)?;
+    let n = libc::write(fd, contents.as_ptr().cast(), contents.len());
+    let err = io::Error::last_os_error();
+    libc::close(fd);
+    if n != contents.len() as isize {
+        report(b"write ", path.to_bytes(), &err);
+        return Err(err);
+    }
+    Ok(())
+}
+
+unsafe fn check<T: Into<i64> + Copy>(rc: T, what: &[u8]) -> io::Result<T> {
+    if rc.into() < 0 {
+        let err = io::Error::last_os_error();
+        report(what, b"", &err);
+        return Err(err);
+    }
+    Ok(rc)
+}
+
+unsafe fn check_at(rc: libc::c_int, what: &[u8], path: &std::ffi::CStr) -> io::Result<()> {
+    if rc < 0 {
+        let err = io::Error::last_os_error();
+        report(what, path.to_bytes(), &err);
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// Writes `ntop sandbox: <what><path>: errno <n>` to standard error without allocating.
+unsafe fn report(what: &[u8], path: &[u8], err: &io::Error) {
+    let put = |b: &[u8]| {
+        libc::write(2, b.as_ptr().cast(), b.len());
+    };
+    put(b"ntop sandbox: cannot ");
+    put(what);
+    put(path);
+    put(b": errno ");
+    let mut digits = [0u8; 12];
+    let mut n = err.raw_os_error().unwrap_or(0).unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    put(&digits[i..]);
+    put(b"\n");
+}

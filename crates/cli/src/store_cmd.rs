@@ -193,7 +193,11 @@ impl StoreAccess for SessionStore {
         }
     }
 
-    fn unpack_archive(&mut self, archive: &Path, name: &str) -> Result<StorePath, String> {
+    fn unpack_archive(
+        &mut self,
+        archive: &Path,
+        name: &str,
+    ) -> Result<(StorePath, ntop_store::Hash), String> {
         let tmp = tempfile_in(self.store.root()).map_err(|e| e.to_string())?;
         let result = (|| {
             std::fs::create_dir_all(&tmp)
@@ -210,8 +214,11 @@ impl StoreAccess for SessionStore {
                 ));
             }
             let top = members.remove(0);
-            self.add_path(&top, name, IngestionMethod::Recursive, &mut |_| true)
-                .map_err(|e| e.to_string())
+            let (nar_hash, _) = ntop_store::nar::nar_hash(&top).map_err(|e| e.to_string())?;
+            let path = self
+                .add_path(&top, name, IngestionMethod::Recursive, &mut |_| true)
+                .map_err(|e| e.to_string())?;
+            Ok((path, nar_hash))
         })();
         let _ = force_remove_dir(&tmp);
         result

@@ -63,8 +63,12 @@ pub trait StoreAccess {
     fn to_real_path(&self, logical: &Path) -> PathBuf;
 
     /// Unpacks an archive (tar, optionally gzip-compressed) whose single top-level entry
-    /// becomes a `source` object named `name`.
-    fn unpack_archive(&mut self, archive: &Path, name: &str) -> Result<StorePath, String>;
+    /// becomes a `source` object named `name`; returns its path and NAR hash.
+    fn unpack_archive(
+        &mut self,
+        archive: &Path,
+        name: &str,
+    ) -> Result<(StorePath, ntop_store::Hash), String>;
 
     /// Exports a revision of a local git repository (`rev`, else the head of `reference`,
     /// else the working tree) and adds it as `name`.

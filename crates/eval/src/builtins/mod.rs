@@ -9,6 +9,7 @@ mod attrs;
 mod context;
 mod control;
 pub(crate) mod derivation;
+mod fetch;
 mod files;
 mod hash;
 mod lists;
@@ -37,13 +38,14 @@ pub struct PrimOp {
 }
 
 /// Every table of builtins.
-fn families() -> [&'static [PrimOp]; 14] {
+fn families() -> [&'static [PrimOp]; 15] {
     [
         arith::PRIMOPS,
         attrs::PRIMOPS,
         context::PRIMOPS,
         control::PRIMOPS,
         derivation::PRIMOPS,
+        fetch::PRIMOPS,
         files::PRIMOPS,
         hash::PRIMOPS,
         lists::PRIMOPS,

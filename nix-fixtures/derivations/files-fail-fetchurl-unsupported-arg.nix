@@ -1,0 +1,4 @@
+builtins.fetchurl {
+  url = "file:///x";
+  md5 = "x";
+}

@@ -17,7 +17,9 @@
 # Expectations, with every occurrence of DIR replaced by @DIR@:
 #   - instantiation cases: CASE.exp is the standard output (the .drv paths, `!output` suffixes
 #     included); CASE.drvs.exp holds every .drv file of the closure of those paths, sorted by
-#     path, each as a line `=== PATH` followed by the file's exact bytes and a newline.
+#     path, each as a line `=== PATH` followed by the file's exact bytes and a newline;
+#     CASE.show.exp is what `nix show-derivation -r` prints for the printed paths (compared
+#     with `ntop show-derivation -r`).
 #   - files-* cases: CASE.exp is the standard output of `--eval --strict`.
 #   - *fail-* cases: CASE.exp holds `status=N`, then `pos=LINE:COL` (the first
 #     `at DIR/CASE.nix:LINE:COL` in the standard error, if Nix reported one), then `message=`
@@ -149,6 +151,13 @@ for case in "${cases[@]}"; do
                     cat "$d"
                     printf '\n'
                 done | write_or_check "$dir/$case.drvs.exp"
+                # And what `nix show-derivation -r` prints for the printed paths.
+                roots="$(sed 's/!.*//' "$home.out" | sort -u)"
+                if [ -n "$roots" ]; then
+                    # shellcheck disable=SC2086
+                    nix --extra-experimental-features nix-command show-derivation -r $roots \
+                        | write_or_check "$dir/$case.show.exp"
+                fi
             fi
             ;;
     esac

@@ -1,7 +1,8 @@
 //! The derivation golden suite: every case under `nix-fixtures/derivations` is run through
 //! `ntop instantiate --store TMP` and compared with what the reference `nix-instantiate` 2.8
 //! printed and wrote for it: the printed `.drv` paths, and the exact bytes of every `.drv` file
-//! of their closures, read from the temporary store's files.
+//! of their closures, read from the temporary store's files, and what `ntop show-derivation -r`
+//! prints for them.
 //!
 //! Expectations come only from the reference Nix, through `scripts/bless-derivations.sh`, which
 //! also documents the format. Every mismatch is collected and reported in one failure.
@@ -199,6 +200,32 @@ fn compare(
             Err(e) => {
                 let _ = writeln!(why, "{path} was not written: {e}");
             }
+        }
+    }
+    let show_path = dir.join(format!("{name}.show.exp"));
+    if let Ok(show) = std::fs::read(&show_path) {
+        let mut roots: Vec<&str> = stdout
+            .lines()
+            .map(|l| l.split('!').next().unwrap_or(l))
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        let out = Command::new(env!("CARGO_BIN_EXE_ntop"))
+            .arg("show-derivation")
+            .arg("--store")
+            .arg(store)
+            .arg("-r")
+            .args(&roots)
+            .output()
+            .map_err(|e| format!("cannot start ntop show-derivation: {e}"))?;
+        if out.stdout != show {
+            let _ = writeln!(
+                why,
+                "ntop show-derivation -r differs\n--- expected\n{}\n--- got\n{}{}",
+                String::from_utf8_lossy(&show),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
     if why.is_empty() {

@@ -8,7 +8,7 @@ use ntop_eval::print::{print_value, PrintMode};
 use ntop_eval::source::{add_source, Origin, Span};
 use ntop_eval::symbol::Symbol;
 use ntop_eval::thunk::Thunk;
-use ntop_eval::{Machine, Value};
+use ntop_eval::{sym, Machine, Value};
 
 use ntop_store::StoreMode;
 
@@ -196,6 +196,14 @@ fn run(
                 if output == Output::Derivations {
                     stdout.push_str(&instantiate_value(&mut m, v, &auto_args, roots, span)?);
                 } else {
+                    // `ntop eval` shows a derivation as its .drv and output paths, not as the set.
+                    if MODULE_AWARE.with(|c| c.get()) {
+                        let json = matches!(output, Output::Json { .. });
+                        if let Some(summary) = derivation_summary(&mut m, &v, json, span)? {
+                            stdout.push_str(&summary);
+                            continue;
+                        }
+                    }
                     stdout.push_str(&render_value(&mut m, v, output, span)?);
                 }
             }
@@ -237,6 +245,58 @@ fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalRe
             span,
         )?,
     })
+}
+
+/// For a derivation, its `.drv` path and one `output: path` line per output (or, as JSON,
+/// `{"drvPath": …, "outputs": {…}}`); `None` for any other value.
+fn derivation_summary(
+    m: &mut Machine,
+    v: &Value,
+    json: bool,
+    span: Span,
+) -> EvalResult<Option<String>> {
+    let v = m.force(v, span)?;
+    let Value::Attrs(attrs) = &v else {
+        return Ok(None);
+    };
+    if !m.is_derivation(attrs, span)? {
+        return Ok(None);
+    }
+    let drv_path = m.select_attr(&v, sym!("drvPath"), span)?;
+    let drv_path = m.force_string(&drv_path, span)?.to_str_lossy().into_owned();
+    let names: Vec<String> = match attrs.get(sym!("outputs")) {
+        Some(list) => {
+            let list = list.clone();
+            let list = m.force_list(&list, span)?;
+            let mut names = Vec::new();
+            for n in list.iter() {
+                names.push(m.force_string(n, span)?.to_str_lossy().into_owned());
+            }
+            names
+        }
+        None => vec!["out".to_string()],
+    };
+    let mut outputs = Vec::new();
+    for name in names {
+        let out = m.select_attr(&v, Symbol::new(&name), span)?;
+        let path = m.select_attr(&out, sym!("outPath"), span)?;
+        let path = m.force_string(&path, span)?.to_str_lossy().into_owned();
+        outputs.push((name, path));
+    }
+    if json {
+        let outputs: serde_json::Map<String, serde_json::Value> = outputs
+            .into_iter()
+            .map(|(n, p)| (n, serde_json::Value::String(p)))
+            .collect();
+        return Ok(Some(
+            serde_json::json!({ "drvPath": drv_path, "outputs": outputs }).to_string() + "\n",
+        ));
+    }
+    let mut text = format!("{drv_path}\n");
+    for (name, path) in outputs {
+        text.push_str(&format!("{name}: {path}\n"));
+    }
+    Ok(Some(text))
 }
 
 /// nix-instantiate without `--eval`: instantiates the derivations the value holds and returns

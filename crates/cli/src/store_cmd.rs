@@ -52,7 +52,9 @@ fn absolute(p: &Path) -> PathBuf {
 pub fn open_store(common: &StoreArgs, mode: StoreMode) -> Result<LocalStore, String> {
     let dir = common.store_dir.as_deref().unwrap_or("/nix/store");
     let store_dir = StoreDir::new(dir).map_err(|e| e.to_string())?;
-    LocalStore::open(store_root(common), store_dir, mode).map_err(|e| e.to_string())
+    LocalStore::open(store_root(common), store_dir, mode)
+        .map(LocalStore::with_batched_sync)
+        .map_err(|e| e.to_string())
 }
 
 /// The evaluator's store.

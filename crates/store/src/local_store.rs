@@ -56,6 +56,17 @@ pub struct LocalStore {
     root: PathBuf,
     store_dir: StoreDir,
     mode: StoreMode,
+    /// With batched syncing, objects are flushed by one `syncfs` in [`LocalStore::flush`] (or
+    /// on drop) instead of one `fsync` each: evaluation can write thousands of `.drv` files.
+    /// Objects still appear atomically (temporary name, then rename).
+    batch_sync: bool,
+    unsynced: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for LocalStore {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
 }
 
 impl LocalStore {
@@ -69,6 +80,8 @@ impl LocalStore {
             root: root.into(),
             store_dir,
             mode,
+            batch_sync: false,
+            unsynced: Default::default(),
         };
         if mode == StoreMode::ReadWrite {
             let dir = store.objects_dir();
@@ -79,6 +92,26 @@ impl LocalStore {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Flush written objects once, at [`LocalStore::flush`] or drop, instead of one by one.
+    pub fn with_batched_sync(mut self) -> LocalStore {
+        self.batch_sync = true;
+        self
+    }
+
+    /// Makes every object written so far durable (one `syncfs` of the store's file system).
+    pub fn flush(&self) -> Result<()> {
+        if !self.unsynced.swap(false, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let dir = self.objects_dir();
+        let file = fs::File::open(&dir).map_err(|e| Error::io("opening", &dir, e))?;
+        // SAFETY: the descriptor is open for the duration of the call.
+        if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
+            return Err(Error::io("syncing", &dir, io::Error::last_os_error()));
+        }
+        Ok(())
     }
 
     pub fn store_dir(&self) -> &StoreDir {
@@ -281,7 +314,13 @@ impl LocalStore {
         let tmp = self.temp_path(&path.to_string());
         let result = create(&tmp)
             .and_then(|()| canonicalise_metadata(&tmp))
-            .and_then(|()| self.sync(&tmp));
+            .and_then(|()| {
+                if self.batch_sync {
+                    Ok(())
+                } else {
+                    self.sync(&tmp)
+                }
+            });
         if let Err(e) = result {
             let _ = force_remove(&tmp);
             return Err(e);
@@ -298,6 +337,10 @@ impl LocalStore {
                 let _ = force_remove(&tmp);
                 return Err(Error::io("moving into place", &dest, e));
             }
+        }
+        if self.batch_sync {
+            self.unsynced.store(true, Ordering::SeqCst);
+            return Ok(());
         }
         let dir = self.objects_dir();
         fs::File::open(&dir)

@@ -17,6 +17,14 @@ pub enum Command {
     Eval(EvalArgs),
     /// Print derivations in the store as JSON (as `nix show-derivation`).
     ShowDerivation(ShowDerivationArgs),
+    /// Build derivations (`.drv` paths, or Nix files to instantiate) and link their outputs.
+    Build(crate::build_cmd::BuildArgs),
+    /// Print the build log of a derivation or of the path it built.
+    Log(crate::build_cmd::LogArgs),
+    /// Store maintenance: `verify`, `gc`.
+    Store(crate::build_cmd::StoreCmdArgs),
+    /// Show a valid path's NAR size, closure size and references.
+    PathInfo(crate::build_cmd::PathInfoArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

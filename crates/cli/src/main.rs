@@ -3,6 +3,7 @@
 
 mod args;
 mod attr_path;
+mod build_cmd;
 mod bundle;
 mod instantiate;
 mod module_eval;
@@ -60,5 +61,9 @@ fn run(mut argv: Vec<String>) -> i32 {
         args::Command::Instantiate(a) => instantiate::instantiate(a),
         args::Command::Eval(a) => instantiate::eval(a),
         args::Command::ShowDerivation(a) => store_cmd::show_derivation(a),
+        args::Command::Build(a) => build_cmd::build(a),
+        args::Command::Log(a) => build_cmd::log(a),
+        args::Command::Store(a) => build_cmd::store(a),
+        args::Command::PathInfo(a) => build_cmd::path_info(a),
     }
 }

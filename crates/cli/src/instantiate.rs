@@ -214,7 +214,13 @@ fn run(
     let code = match result {
         Ok(()) => 0,
         Err(e) => {
-            eprint!("{}", renderer.eval_error(&e));
+            // Under its `nix-instantiate` name, ntop writes errors in Nix's own layout, which
+            // scripts and test suites written for Nix match on.
+            if invoked_as_nix_instantiate() {
+                eprint!("{}", crate::render_nix::render(&e, common.show_trace));
+            } else {
+                eprint!("{}", renderer.eval_error(&e));
+            }
             1
         }
     };
@@ -245,6 +251,17 @@ fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalRe
             span,
         )?,
     })
+}
+
+fn invoked_as_nix_instantiate() -> bool {
+    std::env::args_os()
+        .next()
+        .and_then(|a| {
+            std::path::Path::new(&a)
+                .file_name()
+                .map(|n| n == "nix-instantiate")
+        })
+        .unwrap_or(false)
 }
 
 /// For a derivation, its `.drv` path and one `output: path` line per output (or, as JSON,

@@ -9,6 +9,7 @@ mod instantiate;
 mod module_eval;
 mod output;
 mod render;
+mod render_nix;
 mod session;
 mod store_cmd;
 

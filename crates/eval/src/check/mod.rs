@@ -15,6 +15,8 @@ pub mod scope;
 #[cfg(test)]
 mod tests;
 
+/// The byte ranges the index is expressed in.
+pub use rnix::TextRange;
 pub use scope::{Binding, BindingId, BindingKind, Index, Reference, Target};
 
 use crate::diagnostic::Diagnostic;

@@ -435,11 +435,7 @@ impl Walker {
     fn variable(&mut self, name: &str, r: TextRange, selects: Option<String>) {
         let target = self.resolve(name, 0);
         if target == Target::Undefined {
-            self.error(
-                r,
-                "syntax::undefined_variable",
-                format!("undefined variable '{name}'"),
-            );
+            self.undefined(name, r, 0);
         }
         self.index.references.push(Reference {
             name: name.to_string(),
@@ -447,6 +443,30 @@ impl Walker {
             target,
             selects,
         });
+    }
+
+    fn undefined(&mut self, name: &str, r: TextRange, skip: usize) {
+        let live = &self.stack[..self.stack.len().saturating_sub(skip)];
+        let in_scope = live.iter().flat_map(|s| match s {
+            Scope::Frame(names) => names.keys().map(String::as_str).collect(),
+            Scope::With => Vec::new(),
+        });
+        let plain_globals = globals::names()
+            .iter()
+            .map(String::as_str)
+            .filter(|g| !g.starts_with("__"));
+        let similar = crate::suggest::similar_names(name, in_scope.chain(plain_globals));
+        let mut d = Diagnostic::error(
+            "syntax::undefined_variable",
+            format!("undefined variable '{name}'"),
+            self.span(r),
+        )
+        .with_label("not bound in any enclosing scope, and not a builtin");
+        if !similar.is_empty() {
+            let list: Vec<String> = similar.iter().map(|s| format!("'{s}'")).collect();
+            d = d.with_help(format!("did you mean {}?", list.join(" or ")));
+        }
+        self.diagnostics.push(d);
     }
 
     /// A name one of Nix's desugarings looks up (`-` calls `__sub` …): a use only when a
@@ -793,11 +813,7 @@ impl Walker {
                 PendingValue::Inherit(var) => {
                     let target = self.resolve(&var, skip);
                     if target == Target::Undefined {
-                        self.error(
-                            st.range,
-                            "syntax::undefined_variable",
-                            format!("undefined variable '{var}'"),
-                        );
+                        self.undefined(&var, st.range, skip);
                     }
                     self.index.references.push(Reference {
                         name: var,

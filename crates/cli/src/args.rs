@@ -25,6 +25,10 @@ pub enum Command {
     Store(crate::build_cmd::StoreCmdArgs),
     /// Show a valid path's NAR size, closure size and references.
     PathInfo(crate::build_cmd::PathInfoArgs),
+    /// Check files without evaluating them: syntax, scopes and lints.
+    Check(CheckArgs),
+    /// Run the language server (LSP over standard input and output).
+    Lsp(LspArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -155,4 +159,24 @@ pub struct EvalArgs {
     pub lazy: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The files to check (`-` for standard input).
+    #[arg(required = true)]
+    pub files: Vec<String>,
+    /// Colour in diagnostics.
+    #[arg(long = "color", value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// How findings are reported.
+    #[arg(long = "error-format", value_enum, default_value = "human")]
+    pub error_format: ErrorFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it: the server always speaks over stdio.
+    #[arg(long = "stdio")]
+    pub stdio: bool,
 }

@@ -5,7 +5,9 @@ mod args;
 mod attr_path;
 mod build_cmd;
 mod bundle;
+mod check_cmd;
 mod instantiate;
+mod lsp;
 mod module_eval;
 mod output;
 mod render;
@@ -66,5 +68,7 @@ fn run(mut argv: Vec<String>) -> i32 {
         args::Command::Log(a) => build_cmd::log(a),
         args::Command::Store(a) => build_cmd::store(a),
         args::Command::PathInfo(a) => build_cmd::path_info(a),
+        args::Command::Check(a) => check_cmd::check(a),
+        args::Command::Lsp(_) => lsp::run(),
     }
 }

@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
-use ntop_eval::error::{ErrorKind, EvalError};
+use ntop_eval::diagnostic::{Diagnostic, Severity};
+use ntop_eval::error::EvalError;
 use ntop_eval::source::{self, Span};
 
 use crate::args::{ColorChoice, ErrorFormat};
@@ -33,65 +34,48 @@ impl Renderer {
     }
 
     pub fn eval_error(&self, e: &EvalError) -> String {
+        Diagnostic::from_eval_error(e)
+            .iter()
+            .map(|d| self.diagnostic(d))
+            .collect()
+    }
+
+    /// One diagnostic: a miette report, or one line of JSON.
+    pub fn diagnostic(&self, d: &Diagnostic) -> String {
         match self.format {
-            ErrorFormat::Json => self.json(e),
-            ErrorFormat::Human => self.human(e),
+            ErrorFormat::Json => {
+                let mut line = json_diagnostic(d).to_string();
+                line.push('\n');
+                line
+            }
+            ErrorFormat::Human => self.human(d),
         }
     }
 
-    fn human(&self, e: &EvalError) -> String {
-        let data = e.data();
-        let mut out = String::new();
-        match &data.kind {
-            ErrorKind::Syntax(errors) => {
-                for se in errors {
-                    out.push_str(&self.report(se.code, &se.message, Some(se.span), &[], &[]));
-                }
-                return out;
-            }
-            kind => {
-                let mut notes = data.notes.clone();
-                let frames = if self.show_trace {
-                    &data.frames[..]
-                } else {
-                    &[]
-                };
-                for f in frames {
-                    match f.span {
-                        Some(s) => {
-                            notes.push(format!("{} at {}", f.message, source::describe_position(s)))
-                        }
-                        None => notes.push(f.message.clone()),
+    fn human(&self, d: &Diagnostic) -> String {
+        let mut notes = d.notes.clone();
+        if self.show_trace {
+            for f in &d.trace {
+                match f.span {
+                    Some(s) => {
+                        notes.push(format!("{} at {}", f.message, source::describe_position(s)))
                     }
+                    None => notes.push(f.message.clone()),
                 }
-                if !self.show_trace && !data.frames.is_empty() {
-                    notes.push("use '--show-trace' to see the evaluation frames".into());
-                }
-                out.push_str(&self.report(
-                    kind.code(),
-                    &kind.to_string(),
-                    data.span,
-                    &data.labels,
-                    &notes,
-                ));
             }
+        } else if !d.trace.is_empty() {
+            notes.push("use '--show-trace' to see the evaluation frames".into());
         }
-        out
-    }
-
-    fn report(
-        &self,
-        code: &str,
-        message: &str,
-        span: Option<Span>,
-        labels: &[(Span, String)],
-        notes: &[String],
-    ) -> String {
-        let mut diag = MietteDiagnostic::new(message.to_string()).with_code(code.to_string());
-        let mut help = Vec::new();
+        let mut diag = MietteDiagnostic::new(d.message.clone())
+            .with_code(d.code.to_string())
+            .with_severity(match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            });
+        let mut help: Vec<String> = d.help.iter().cloned().collect();
         let mut src = None;
         // Snippets of very long lines (generated or minified code) help nobody: name the place.
-        let span = match span {
+        let span = match d.span {
             Some(s) if line_length_at(s) > MAX_SNIPPET_LINE => {
                 help.push(format!("at {}", source::describe_position(s)));
                 None
@@ -100,31 +84,38 @@ impl Renderer {
         };
         if let Some(span) = span {
             let file = source::source(span.file);
-            let (line, col) = file.line_col(span.start);
             let len = (span.end - span.start) as usize;
             diag = diag.and_label(LabeledSpan::new_primary_with_span(
-                Some("here".into()),
+                Some(d.label.clone().unwrap_or_else(|| "here".into())),
                 (span.start as usize, len),
             ));
-            for (lspan, text) in labels {
+            for label in &d.labels {
+                let lspan = label.span;
                 if lspan.file == span.file {
                     let l = (lspan.end - lspan.start) as usize;
                     diag = diag.and_label(LabeledSpan::new_with_span(
-                        Some(text.clone()),
+                        Some(label.message.clone()),
                         (lspan.start as usize, l),
                     ));
                 } else {
-                    help.push(format!("{text}: {}", source::describe_position(*lspan)));
+                    help.push(format!(
+                        "{}: {}",
+                        label.message,
+                        source::describe_position(lspan)
+                    ));
                 }
             }
-            let _ = (line, col);
             src = Some(NamedSource::new(file.display_name(), file.text.to_string()));
         } else {
-            for (lspan, text) in labels {
-                help.push(format!("{text}: {}", source::describe_position(*lspan)));
+            for label in &d.labels {
+                help.push(format!(
+                    "{}: {}",
+                    label.message,
+                    source::describe_position(label.span)
+                ));
             }
         }
-        help.extend(notes.iter().cloned());
+        help.extend(notes);
         if !help.is_empty() {
             diag = diag.with_help(help.join("\n"));
         }
@@ -143,38 +134,7 @@ impl Renderer {
             .with_wrap_lines(false);
         let mut out = String::new();
         if handler.render_report(&mut out, report.as_ref()).is_err() {
-            out = format!("error: {message}\n");
-        }
-        out
-    }
-
-    fn json(&self, e: &EvalError) -> String {
-        let data = e.data();
-        let mut items = Vec::new();
-        match &data.kind {
-            ErrorKind::Syntax(errors) => {
-                for se in errors {
-                    items.push(json_diagnostic(
-                        se.code,
-                        &se.message,
-                        Some(se.span),
-                        &[],
-                        &[],
-                    ));
-                }
-            }
-            kind => items.push(json_diagnostic(
-                kind.code(),
-                &kind.to_string(),
-                data.span,
-                &data.labels,
-                &data.notes,
-            )),
-        }
-        let mut out = String::new();
-        for i in items {
-            out.push_str(&i.to_string());
-            out.push('\n');
+            out = format!("{}: {}\n", d.severity.as_str(), d.message);
         }
         out
     }
@@ -211,19 +171,17 @@ fn json_span(span: Span) -> serde_json::Value {
     })
 }
 
-fn json_diagnostic(
-    code: &str,
-    message: &str,
-    span: Option<Span>,
-    labels: &[(Span, String)],
-    notes: &[String],
-) -> serde_json::Value {
+/// The JSON form of a diagnostic (documented in docs/diagnostics.md).
+fn json_diagnostic(d: &Diagnostic) -> serde_json::Value {
     serde_json::json!({
-        "severity": "error",
-        "code": code,
-        "message": message,
-        "span": span.map(json_span),
-        "labels": labels.iter().map(|(s, t)| serde_json::json!({"message": t, "span": json_span(*s)})).collect::<Vec<_>>(),
-        "notes": notes,
+        "severity": d.severity.as_str(),
+        "code": d.code,
+        "message": d.message,
+        "file": d.span.map(|s| source::source(s.file).display_name()),
+        "span": d.span.map(json_span),
+        "label": d.label,
+        "labels": d.labels.iter().map(|l| serde_json::json!({"message": l.message, "span": json_span(l.span)})).collect::<Vec<_>>(),
+        "notes": d.notes,
+        "help": d.help,
     })
 }

@@ -1,0 +1,5 @@
+rec {
+  a = 1;
+  b = a;
+  __overrides = { a = 2; };
+}

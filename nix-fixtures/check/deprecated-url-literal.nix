@@ -1,0 +1,4 @@
+{
+  src = https://example.org/source.tar.gz;
+  quoted = "https://example.org/source.tar.gz";
+}

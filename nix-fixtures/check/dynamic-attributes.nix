@@ -1,0 +1,7 @@
+let
+  name = "x";
+  ${name} = 1;
+in
+{
+  inherit ${name};
+}

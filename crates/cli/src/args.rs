@@ -98,6 +98,10 @@ pub struct StoreArgs {
 pub struct InstantiateArgs {
     /// Files to evaluate (`-` for standard input), or expressions with `-E`.
     pub files: Vec<String>,
+    /// Evaluate a file that is a NixOS-style module against the mini-NixOS, as `ntop eval`
+    /// does (used by `ntop build`).
+    #[arg(long = "modules", hide = true)]
+    pub modules: bool,
     /// Treat the arguments as expressions rather than files.
     #[arg(short = 'E', long = "expr")]
     pub expr: bool,

@@ -188,7 +188,7 @@ fn instantiate(store: &LocalStore, args: &BuildArgs, file: &str) -> Result<Vec<S
     let exe = std::env::current_exe().map_err(|e| format!("cannot find ntop itself: {e}"))?;
     let c = &args.common;
     let mut cmd = std::process::Command::new(exe);
-    cmd.arg("instantiate").arg(file);
+    cmd.arg("instantiate").arg("--modules").arg(file);
     for a in &c.attr {
         cmd.arg("-A").arg(a);
     }

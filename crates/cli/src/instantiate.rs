@@ -37,6 +37,9 @@ enum Output {
 }
 
 pub fn instantiate(args: InstantiateArgs) -> i32 {
+    if args.modules {
+        MODULE_AWARE.with(|m| m.set(true));
+    }
     let output = if args.parse {
         None
     } else if !args.eval {
@@ -197,7 +200,7 @@ fn run(
                     stdout.push_str(&instantiate_value(&mut m, v, &auto_args, roots, span)?);
                 } else {
                     // `ntop eval` shows a derivation as its .drv and output paths, not as the set.
-                    if MODULE_AWARE.with(|c| c.get()) {
+                    if MODULE_AWARE.with(|c| c.get()) && output != Output::Derivations {
                         let json = matches!(output, Output::Json { .. });
                         if let Some(summary) = derivation_summary(&mut m, &v, json, span)? {
                             stdout.push_str(&summary);

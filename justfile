@@ -9,10 +9,29 @@ lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Regenerate the language golden files from the reference Nix (nix-instantiate 2.8).
+# Regenerate every golden file from the reference Nix (nix-instantiate 2.8, a nixpkgs lib at
+# $NIXPKGS for the module fixtures). Each script takes case names, and --check to compare only.
+bless: bless-lang bless-builtins bless-derivations bless-modules bless-nixos
+
 bless-lang *CASES:
     scripts/bless-lang.sh {{CASES}}
+
+bless-builtins *CASES:
+    scripts/bless-lang.sh --dir nix-fixtures/builtins {{CASES}}
+
+bless-derivations *CASES:
+    scripts/bless-derivations.sh {{CASES}}
+
+bless-modules *CASES:
+    scripts/bless-modules.sh {{CASES}}
+
+bless-nixos *CASES:
+    scripts/bless-nixos.sh {{CASES}}
 
 # Time ntop against nix-instantiate on the same inputs and print the ratios.
 bench:
     scripts/bench.sh
+
+# Fuzz parsing and evaluation (needs cargo-fuzz; stable toolchains via RUSTC_BOOTSTRAP).
+fuzz SECONDS="600":
+    cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_eval -s none -- -fork=1 -max_total_time={{SECONDS}} -rss_limit_mb=3000 -timeout=10

@@ -339,6 +339,8 @@ fn insert_path(
     let Some((first, rest)) = path.split_first() else {
         return;
     };
+    // Quoted names sort by their text, as Nix's symbols do.
+    let first = &first.trim_matches('"').to_string();
     if rest.is_empty() {
         map.insert(first.clone(), Shown::Value(value));
         return;

@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ntop_eval::error::{EvalError, EvalResult};
-use ntop_eval::print::{print_value, PrintMode};
+use ntop_eval::print::{print_value_bytes, PrintMode};
 use ntop_eval::source::{add_source, Origin, Span};
 use ntop_eval::symbol::Symbol;
 use ntop_eval::thunk::Thunk;
@@ -156,14 +156,14 @@ fn run(
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let cli_file = add_source(Origin::Text("«command line»".into()), "".into());
     let span = Span::new(cli_file, 0, 0);
-    let mut stdout = String::new();
+    let mut stdout: Vec<u8> = Vec::new();
     let result = (|| -> EvalResult<()> {
         let auto_args = auto_args(&mut m, common, &cwd)?;
         let has_auto_args = !common.arg.is_empty() || !common.argstr.is_empty();
         for input in inputs {
             let Some(output) = output else {
-                stdout.push_str(&parse_input(&mut m, input, exprs, &cwd)?);
-                stdout.push('\n');
+                stdout.extend_from_slice(parse_input(&mut m, input, exprs, &cwd)?.as_bytes());
+                stdout.push(b'\n');
                 continue;
             };
             let mut root = load_input(&mut m, input, exprs, &cwd, span)?;
@@ -197,23 +197,28 @@ fn run(
                     v
                 };
                 if output == Output::Derivations {
-                    stdout.push_str(&instantiate_value(&mut m, v, &auto_args, roots, span)?);
+                    stdout.extend_from_slice(instantiate_value(&mut m, v, &auto_args, roots, span)?.as_bytes());
                 } else {
                     // `ntop eval` shows a derivation as its .drv and output paths, not as the set.
                     if MODULE_AWARE.with(|c| c.get()) && output != Output::Derivations {
                         let json = matches!(output, Output::Json { .. });
                         if let Some(summary) = derivation_summary(&mut m, &v, json, span)? {
-                            stdout.push_str(&summary);
+                            stdout.extend_from_slice(summary.as_bytes());
                             continue;
                         }
                     }
-                    stdout.push_str(&render_value(&mut m, v, output, span)?);
+                    stdout.extend_from_slice(&render_value(&mut m, v, output, span)?);
                 }
             }
         }
         Ok(())
     })();
-    print!("{stdout}");
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&stdout);
+        let _ = out.flush();
+    }
     let code = match result {
         Ok(()) => 0,
         Err(e) => {
@@ -232,16 +237,19 @@ fn run(
     code
 }
 
-fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalResult<String> {
+fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalResult<Vec<u8>> {
     Ok(match output {
         Output::Nix { strict } => {
             let v = if strict { m.force_deep(&v, span)? } else { v };
-            format!("{}\n", print_value(&v, PrintMode::Lazy))
+            // Nix strings are bytes: print them raw (lossless even when not UTF-8).
+            let mut bytes = print_value_bytes(&v, PrintMode::Lazy);
+            bytes.push(b'\n');
+            bytes
         }
-        Output::Json { strict } => output::to_json(m, &v, span, strict)?,
+        Output::Json { strict } => output::to_json(m, &v, span, strict)?.into_bytes(),
         Output::Xml { strict } => {
             let v = if strict { m.force_deep(&v, span)? } else { v };
-            output::to_xml(m, &v, span)?
+            output::to_xml(m, &v, span)?.into_bytes()
         }
         Output::Derivations => instantiate_value(
             m,
@@ -252,7 +260,8 @@ fn render_value(m: &mut Machine, v: Value, output: Output, span: Span) -> EvalRe
                 count: 0,
             },
             span,
-        )?,
+        )?
+        .into_bytes(),
     })
 }
 

@@ -40,7 +40,7 @@ const BARE: &[&str] = &[
 #[test]
 fn every_builtin_has_a_golden_case() {
     let mut text = String::new();
-    for area in ["lang", "builtins"] {
+    for area in ["lang", "builtins", "derivations"] {
         collect_cases(&golden::fixture_dir(area), &mut text);
     }
     let missing: Vec<&str> = ntop_eval::builtins::all_names()
@@ -49,7 +49,7 @@ fn every_builtin_has_a_golden_case() {
         .collect();
     assert!(
         missing.is_empty(),
-        "builtins without a golden case under nix-fixtures/lang or nix-fixtures/builtins: {}",
+        "builtins without a golden case under nix-fixtures/{{lang,builtins,derivations}}: {}",
         missing.join(" ")
     );
 }

@@ -1,7 +1,6 @@
 //! Printing values as `nix-instantiate --eval` does, and briefly for error messages.
 
 use std::collections::HashSet;
-use std::fmt::Write;
 use std::rc::Rc;
 
 use crate::value::Value;
@@ -14,23 +13,40 @@ pub enum PrintMode {
 
 /// Prints a value exactly as Nix 2.8's `printValue`: sets sorted by name, `«repeated»` for a
 /// set or list printed before, `<CODE>` for what is not yet evaluated.
-pub fn print_value(v: &Value, _mode: PrintMode) -> String {
-    let mut out = String::new();
-    let mut seen = HashSet::new();
-    print_into(&mut out, v, &mut seen);
-    out
+pub fn print_value(v: &Value, mode: PrintMode) -> String {
+    String::from_utf8_lossy(&print_value_bytes(v, mode)).into_owned()
 }
 
-fn print_into(out: &mut String, v: &Value, seen: &mut HashSet<usize>) {
+/// Like [`print_value`], byte for byte: Nix strings need not be UTF-8 and are printed raw.
+pub fn print_value_bytes(v: &Value, _mode: PrintMode) -> Vec<u8> {
+    let mut out = Bytes(Vec::new());
+    let mut seen = HashSet::new();
+    print_into(&mut out, v, &mut seen);
+    out.0
+}
+
+/// A byte buffer with the `push`/`push_str` of a `String`.
+struct Bytes(Vec<u8>);
+
+impl Bytes {
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn push(&mut self, c: char) {
+        let mut buf = [0; 4];
+        self.0.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+fn print_into(out: &mut Bytes, v: &Value, seen: &mut HashSet<usize>) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => out.push_str(&i.to_string()),
         Value::Float(f) => out.push_str(&format_float(*f)),
-        Value::String(s) => escape_string(out, s.as_bytes()),
-        Value::Path(p) => out.push_str(&p.to_string_lossy()),
+        Value::String(s) => escape_bytes(&mut out.0, s.as_bytes()),
+        Value::Path(p) => out.0.extend_from_slice(p.as_os_str().as_encoded_bytes()),
         Value::Attrs(a) => {
             if !a.is_empty() && !seen.insert(Rc::as_ptr(a) as usize) {
                 out.push_str("«repeated»");
@@ -38,7 +54,9 @@ fn print_into(out: &mut String, v: &Value, seen: &mut HashSet<usize>) {
             }
             out.push_str("{ ");
             for e in a.entries() {
-                print_attr_name(out, e.name.as_str());
+                let mut name = String::new();
+                print_attr_name(&mut name, e.name.as_str());
+                out.push_str(&name);
                 out.push_str(" = ");
                 print_into(out, &e.value, seen);
                 out.push_str("; ");
@@ -91,7 +109,12 @@ pub fn is_identifier(name: &str) -> bool {
 
 /// A Nix string literal: `"`, `\`, newline, CR, tab and `${` escaped; other bytes raw.
 pub fn escape_string(out: &mut String, bytes: &[u8]) {
-    let mut buf: Vec<u8> = Vec::with_capacity(bytes.len() + 2);
+    let mut buf = Vec::with_capacity(bytes.len() + 2);
+    escape_bytes(&mut buf, bytes);
+    out.push_str(&String::from_utf8_lossy(&buf));
+}
+
+fn escape_bytes(buf: &mut Vec<u8>, bytes: &[u8]) {
     buf.push(b'"');
     for (i, &c) in bytes.iter().enumerate() {
         match c {
@@ -107,7 +130,6 @@ pub fn escape_string(out: &mut String, bytes: &[u8]) {
         }
     }
     buf.push(b'"');
-    out.push_str(&String::from_utf8_lossy(&buf));
 }
 
 /// C++'s default `ostream << double`: `%g` with six significant digits.

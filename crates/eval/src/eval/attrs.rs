@@ -19,8 +19,17 @@ impl Machine {
         } else {
             env.clone()
         };
-        let entries = self.static_values(b, &scope, a.recursive);
-        let mut attrs = Attrs::from_sorted(entries).with_pos(a.span);
+        let overrides_index = if a.recursive {
+            b.statics
+                .iter()
+                .position(|st| st.name == crate::sym!("__overrides"))
+        } else {
+            None
+        };
+        let mut attrs = match overrides_index {
+            None => Attrs::from_sorted(self.static_values(b, &scope, a.recursive)).with_pos(a.span),
+            Some(index) => self.overridden_values(b, &scope, index, a.span)?,
+        };
         for d in b.dynamics.iter() {
             let name = self.eval(d.name, &scope)?;
             if matches!(name, Value::Null) {
@@ -43,6 +52,63 @@ impl Machine {
             attrs.insert(sym, value, Some(d.span));
         }
         Ok(Value::attrs(attrs))
+    }
+
+    /// A `rec` set with the legacy `__overrides` attribute: the attributes of `__overrides`
+    /// (evaluated in the set's own scope) replace the set's bindings, both in the result and
+    /// for the other bindings that refer to them, and extra ones are added.
+    fn overridden_values(
+        &mut self,
+        b: &Bindings,
+        scope: &Rc<Env>,
+        index: usize,
+        pos: Span,
+    ) -> EvalResult<Attrs> {
+        let sources: Vec<Value> = b
+            .inherit_sources
+            .iter()
+            .map(|e| self.maybe_thunk(e, scope))
+            .collect();
+        // Filled once `__overrides` is evaluated; until then the bindings are the originals, as
+        // in Nix, where the overrides are evaluated before the frame is updated.
+        let overrides: Rc<std::cell::OnceCell<Rc<Attrs>>> = Rc::default();
+        let mut entries = Vec::with_capacity(b.statics.len());
+        for (i, st) in b.statics.iter().enumerate() {
+            let original = match &st.value {
+                BindingValue::Expr(e) | BindingValue::Inherit(e) => self.maybe_thunk(e, scope),
+                BindingValue::InheritFrom { source, span } => Value::Thunk(Thunk::select(
+                    sources[*source as usize].clone(),
+                    st.name,
+                    *span,
+                )),
+            };
+            let value = if i == index {
+                original
+            } else {
+                let (overrides, name, span) = (overrides.clone(), st.name, st.span);
+                Value::Thunk(Thunk::native(Rc::new(move |m: &mut Machine| {
+                    let chosen = overrides
+                        .get()
+                        .and_then(|o| o.get(name).cloned())
+                        .unwrap_or_else(|| original.clone());
+                    m.force(&chosen, span)
+                })))
+            };
+            scope.set(i, value.clone());
+            entries.push(AttrEntry {
+                name: st.name,
+                value,
+                pos: Some(st.span),
+            });
+        }
+        let mut attrs = Attrs::from_sorted(entries).with_pos(pos);
+        let over = scope.get(index as u32).clone();
+        let over = self.force_attrs(&over, b.statics[index].span)?;
+        for e in over.entries() {
+            attrs.insert(e.name, e.value.clone(), e.pos);
+        }
+        let _ = overrides.set(over);
+        Ok(attrs)
     }
 
     /// The frame of a `let`: one slot per binding, filled with thunks that see the frame.

@@ -1,0 +1,1 @@
+rec { a = 1; b = a; __overrides = { a = b + 10; }; }

@@ -197,7 +197,9 @@ fn run(
                     v
                 };
                 if output == Output::Derivations {
-                    stdout.extend_from_slice(instantiate_value(&mut m, v, &auto_args, roots, span)?.as_bytes());
+                    stdout.extend_from_slice(
+                        instantiate_value(&mut m, v, &auto_args, roots, span)?.as_bytes(),
+                    );
                 } else {
                     // `ntop eval` shows a derivation as its .drv and output paths, not as the set.
                     if MODULE_AWARE.with(|c| c.get()) && output != Output::Derivations {

@@ -59,7 +59,7 @@ fn families() -> [&'static [PrimOp]; 15] {
 }
 
 /// Names visible without `builtins.` (besides `__name` for every builtin), as in Nix 2.8.
-const GLOBAL_NAMES: &[&str] = &[
+pub const GLOBAL_NAMES: &[&str] = &[
     "abort",
     "baseNameOf",
     "builtins",

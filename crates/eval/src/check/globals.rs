@@ -1,45 +1,19 @@
 //! The names every file sees without binding them, known without building a `Machine`.
 //!
 //! The evaluator's global scope is `builtins::globals`, which needs a machine (its values are
-//! real builtins). Static analysis needs only the names; they are rebuilt here from the public
-//! tables, and a test checks that both agree.
+//! real builtins). Static analysis needs only the names; they are rebuilt here from the same public
+//! tables (`GLOBAL_NAMES`, the builtin names), and a test checks that both agree.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::builtins;
 
-/// Names visible without `builtins.` or `__` in Nix 2.8 (besides `__name` for every builtin).
-const PLAIN_GLOBALS: &[&str] = &[
-    "abort",
-    "baseNameOf",
-    "builtins",
-    "derivation",
-    "derivationStrict",
-    "dirOf",
-    "false",
-    "fetchGit",
-    "fetchMercurial",
-    "fetchTarball",
-    "fetchTree",
-    "fromTOML",
-    "import",
-    "isNull",
-    "map",
-    "null",
-    "placeholder",
-    "removeAttrs",
-    "scopedImport",
-    "throw",
-    "toString",
-    "true",
-];
-
 /// Every global name: `builtins`, the plain globals, and `__name` for every builtin.
 pub fn names() -> &'static HashSet<String> {
     static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let mut set: HashSet<String> = PLAIN_GLOBALS.iter().map(|s| s.to_string()).collect();
+        let mut set: HashSet<String> = builtins::GLOBAL_NAMES.iter().map(|s| s.to_string()).collect();
         for name in builtins::NIX_2_8_NAMES
             .iter()
             .copied()

@@ -55,15 +55,22 @@ impl Renderer {
     fn human(&self, d: &Diagnostic) -> String {
         let mut notes = d.notes.clone();
         if self.show_trace {
-            for f in &d.trace {
-                match f.span {
-                    Some(s) => {
-                        notes.push(format!("{} at {}", f.message, source::describe_position(s)))
-                    }
-                    None => notes.push(f.message.clone()),
+            notes.extend(collapse_frames(&d.trace));
+        } else if !d.trace.is_empty() {
+            // Errors raised inside a library (our lib, nixpkgs' lib) are about the user's code
+            // that called it: name the innermost frame that is the user's.
+            let in_library = d
+                .span
+                .map(|s| is_library_file(&source::source(s.file).display_name()));
+            if in_library == Some(true) {
+                if let Some(f) = d.trace.iter().find(|f| {
+                    f.span
+                        .is_some_and(|s| !is_library_file(&source::source(s.file).display_name()))
+                }) {
+                    let at = f.span.map(source::describe_position).unwrap_or_default();
+                    notes.push(format!("in your code: {} at {at}", f.message));
                 }
             }
-        } else if !d.trace.is_empty() {
             notes.push("use '--show-trace' to see the evaluation frames".into());
         }
         let mut diag = MietteDiagnostic::new(d.message.clone())
@@ -184,4 +191,37 @@ fn json_diagnostic(d: &Diagnostic) -> serde_json::Value {
         "notes": d.notes,
         "help": d.help,
     })
+}
+
+/// The `--show-trace` frames, innermost first, with runs of the same frame (deep recursion)
+/// collapsed into one line and a count.
+fn collapse_frames(frames: &[ntop_eval::error::Frame]) -> Vec<String> {
+    let describe = |f: &ntop_eval::error::Frame| match f.span {
+        Some(s) => format!("{} at {}", f.message, source::describe_position(s)),
+        None => f.message.clone(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < frames.len() {
+        let line = describe(&frames[i]);
+        let mut j = i + 1;
+        while j < frames.len() && describe(&frames[j]) == line {
+            j += 1;
+        }
+        out.push(line);
+        if j - i > 1 {
+            out.push(format!(
+                "… the frame above repeats {} more times",
+                j - i - 1
+            ));
+        }
+        i = j;
+    }
+    out
+}
+
+/// Code of a library rather than the user's: the embedded bundle, or a `lib/` directory.
+fn is_library_file(name: &str) -> bool {
+    name.contains("/ntop/bundle-")
+        || (name.ends_with(".nix") && name.split('/').any(|c| c == "lib"))
 }

@@ -83,3 +83,40 @@ fn json_diagnostics() {
     assert_eq!(v["span"]["line_start"], 1);
     assert_eq!(v["span"]["column_start"], 1);
 }
+
+/// `--show-trace` keeps the innermost frames and collapses a recursion's repeated frames into
+/// one line with a count, instead of printing the same frame over and over.
+#[test]
+fn show_trace_collapses_repeated_frames() {
+    let out = Command::new(ntop())
+        .args([
+            "instantiate",
+            "--eval",
+            "--show-trace",
+            "--color",
+            "never",
+            "-E",
+            "let f = n: if n == 0 then throw \"bottom\" else f (n - 1); in f 5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // f is called six times: the first call (from the top) and five recursive ones, which
+    // share one call site.
+    assert!(
+        stderr.contains("… the frame above repeats 4 more times"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("while calling function 'f' at «string»:1:47")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("while calling function 'f' at «string»:1:61"),
+        "{stderr}"
+    );
+}

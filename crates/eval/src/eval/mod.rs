@@ -169,7 +169,7 @@ impl Machine {
         match expr {
             Expr::Const(v) => Ok(v.clone()),
             Expr::Var(var) => match env.ancestor(var.depth).get(var.index) {
-                Value::Thunk(t) => t.clone().force(self, var.span),
+                Value::Thunk(t) => t.force(self, var.span),
                 v => Ok(v.clone()),
             },
             Expr::WithVar(w) => self.lookup_with(w, env),

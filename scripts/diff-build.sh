@@ -2,7 +2,10 @@
 # Builds the same derivations with the reference Nix (nix-build) and with `ntop build`, and
 # compares the output trees: file types, modes, contents and symlink targets.
 # Not a test: needs Nix 2.8 installed (it writes to the host /nix/store). Usage:
-#   scripts/diff-build.sh [FILE.nix]   (default: a built-in set of derivations)
+#   scripts/diff-build.sh [FILE.nix]      (default: a built-in set of derivations)
+#   scripts/diff-build.sh --nixos EXAMPLE  (a mini-NixOS configuration, e.g. examples/container-host.nix:
+#                                           nix-build of its top level against `ntop build`, and
+#                                           every path of the closure compared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NIX_CONFIG=$'substituters =\nsandbox = false'
@@ -41,6 +44,24 @@ listing() { # a canonical description of a tree
    find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
 }
 status=0
+if [ "${1:-}" = --nixos ]; then
+  example="$2"
+  nix_out=$(nix-build --no-out-link -E "(import ./bundle/nixos/lib/eval-config.nix { modules = [ ./$example ]; }).config.system.build.toplevel" 2>/dev/null)
+  ntop_out=$("$NTOP" build "$example" --store "$work/store" --no-out-link 2>"$work/err") || { cat "$work/err" >&2; exit 1; }
+  if [ "$nix_out" != "$ntop_out" ]; then echo "DIFF top level: nix $nix_out, ntop $ntop_out"; exit 1; fi
+  count=0
+  for phys in "$work"/store/store/*; do
+    name=$(basename "$phys")
+    case "$name" in *.drv|.*) continue ;; esac
+    ref="/nix/store/$name"
+    [ -e "$ref" ] || [ -L "$ref" ] || { echo "MISSING in nix's store: $ref"; status=1; continue; }
+    if [ -d "$ref" ]; then a=$(listing "$ref"); b=$(listing "$phys"); else
+      a=$(stat -c '%F %a' "$ref"; sha256sum < "$ref"); b=$(stat -c '%F %a' "$phys"; sha256sum < "$phys"); fi
+    if [ "$a" == "$b" ]; then count=$((count + 1)); else echo "DIFF $name"; diff <(echo "$a") <(echo "$b") || true; status=1; fi
+  done
+  echo "$example: top level $ntop_out; $count store paths identical to nix-build's"
+  exit $status
+fi
 for attr in $(nix-instantiate --eval --json -E "builtins.attrNames (import $file)" | tr -d '[]"' | tr , ' '); do
   nix_outs=$(nix-build "$file" -A "$attr" --no-out-link 2>/dev/null) || { echo "nix-build failed for $attr" >&2; status=1; continue; }
   ntop_outs=$("$NTOP" build "$file" -A "$attr" --store "$work/store" --no-out-link 2>"$work/err") \

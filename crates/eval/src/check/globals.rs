@@ -13,7 +13,10 @@ use crate::builtins;
 pub fn names() -> &'static HashSet<String> {
     static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let mut set: HashSet<String> = builtins::GLOBAL_NAMES.iter().map(|s| s.to_string()).collect();
+        let mut set: HashSet<String> = builtins::GLOBAL_NAMES
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         for name in builtins::NIX_2_8_NAMES
             .iter()
             .copied()

@@ -7,7 +7,10 @@
 { nixos, file }:
 
 let
-  evalConfig = import (nixos + "/lib/eval-config.nix");
+  # `<nixpkgs/lib>` is the bundled lib by default, or the user's real nixpkgs lib with
+  # `-I nixpkgs=DIR`: the configuration is evaluated with it either way.
+  lib' = import <nixpkgs/lib>;
+  evalConfig = args: import (nixos + "/lib/eval-config.nix") (args // { lib = lib'; });
   baseModules = import (nixos + "/modules/module-list.nix");
 
   # The configuration without FILE, only to learn which base module declares which option.

@@ -15,6 +15,8 @@ pub enum Command {
     Instantiate(InstantiateArgs),
     /// Evaluate a file or expression and print the value (strict by default).
     Eval(EvalArgs),
+    /// Explain one option of a NixOS-style configuration: declaration, definitions, value.
+    Explain(ExplainArgs),
     /// Print derivations in the store as JSON (as `nix show-derivation`).
     ShowDerivation(ShowDerivationArgs),
     /// Build derivations (`.drv` paths, or Nix files to instantiate) and link their outputs.
@@ -183,4 +185,14 @@ pub struct LspArgs {
     /// Accepted for editors that pass it: the server always speaks over stdio.
     #[arg(long = "stdio")]
     pub stdio: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The configuration: a NixOS-style module, evaluated against the mini-NixOS.
+    pub file: String,
+    /// The option, as a dotted path (`services.openssh.ports`).
+    pub option: String,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }

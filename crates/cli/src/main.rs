@@ -6,6 +6,7 @@ mod attr_path;
 mod build_cmd;
 mod bundle;
 mod check_cmd;
+mod explain_cmd;
 mod instantiate;
 mod lsp;
 mod module_eval;
@@ -63,6 +64,7 @@ fn run(mut argv: Vec<String>) -> i32 {
     match cli.command {
         args::Command::Instantiate(a) => instantiate::instantiate(a),
         args::Command::Eval(a) => instantiate::eval(a),
+        args::Command::Explain(a) => explain_cmd::explain(a),
         args::Command::ShowDerivation(a) => store_cmd::show_derivation(a),
         args::Command::Build(a) => build_cmd::build(a),
         args::Command::Log(a) => build_cmd::log(a),

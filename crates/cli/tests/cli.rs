@@ -120,3 +120,31 @@ fn show_trace_collapses_repeated_frames() {
         "{stderr}"
     );
 }
+
+/// `ntop explain`: the declaration, the winning definition and the value of an option. The
+/// module system's rules decide the expectations: `mkForce` (priority 50) beats `mkDefault`.
+#[test]
+fn explain_shows_declaration_winner_and_value() {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../nix-fixtures/explain");
+    let out = Command::new(ntop())
+        .args(["explain", "--color", "never"])
+        .arg(fixtures.join("priorities.nix"))
+        .arg("boot.loader.grub.configurationName")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("type: string"), "{stdout}");
+    assert!(
+        stdout.contains("nixos/modules/system/boot/loader/grub/grub.nix:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("highest priority 50"), "{stdout}");
+    assert!(stdout.contains("priorities.nix: \"forced\""), "{stdout}");
+    assert!(stdout.contains("value: \"forced\""), "{stdout}");
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  boot.loader.grub.configurationName = lib.mkDefault "defaulted";
+}

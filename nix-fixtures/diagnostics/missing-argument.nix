@@ -1,0 +1,4 @@
+let
+  mkHost = { name, port }: "${name}:${toString port}";
+in
+mkHost { name = "a"; }

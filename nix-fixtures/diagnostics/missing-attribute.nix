@@ -1,0 +1,4 @@
+let
+  config = { hostName = "x"; };
+in
+config.hostname

@@ -1,0 +1,4 @@
+let
+  port = "22";
+in
+port + 1

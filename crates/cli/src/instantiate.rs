@@ -36,10 +36,26 @@ enum Output {
     Derivations,
 }
 
+/// What the command-line inputs are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inputs {
+    /// `-E` expressions.
+    Exprs,
+    /// Files, evaluated as they are.
+    Files,
+    /// Files; one that is a NixOS-style module is evaluated as part of a NixOS configuration
+    /// (`ntop eval`, `ntop build`).
+    Modules,
+}
+
 pub fn instantiate(args: InstantiateArgs) -> i32 {
-    if args.modules {
-        MODULE_AWARE.with(|m| m.set(true));
-    }
+    let kind = if args.expr {
+        Inputs::Exprs
+    } else if args.modules {
+        Inputs::Modules
+    } else {
+        Inputs::Files
+    };
     let output = if args.parse {
         None
     } else if !args.eval {
@@ -75,7 +91,7 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
     run(
         &args.common,
         &inputs,
-        args.expr,
+        kind,
         output,
         store_mode(read_only),
         &mut roots,
@@ -107,39 +123,18 @@ pub fn eval(args: EvalArgs) -> i32 {
         count: 0,
     };
     let mode = StoreMode::DryRun;
-    match (&args.expr, &args.file) {
-        (Some(e), _) => run(
-            &args.common,
-            std::slice::from_ref(e),
-            true,
-            Some(output),
-            mode,
-            &mut roots,
-        ),
-        (None, Some(f)) => run_modules(&args.common, std::slice::from_ref(f), Some(output)),
-        (None, None) => run_modules(&args.common, &[".".to_string()], Some(output)),
-    }
-}
-
-/// `ntop eval FILE`: like `run`, but a FILE that is a NixOS-style module is evaluated as part
-/// of a NixOS configuration.
-fn run_modules(common: &CommonArgs, inputs: &[String], output: Option<Output>) -> i32 {
-    MODULE_AWARE.with(|m| m.set(true));
-    let mut roots = Roots {
-        add_root: None,
-        count: 0,
+    let (inputs, kind) = match (&args.expr, &args.file) {
+        (Some(e), _) => (vec![e.clone()], Inputs::Exprs),
+        (None, Some(f)) => (vec![f.clone()], Inputs::Modules),
+        (None, None) => (vec![".".to_string()], Inputs::Modules),
     };
-    run(common, inputs, false, output, StoreMode::DryRun, &mut roots)
-}
-
-thread_local! {
-    static MODULE_AWARE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    run(&args.common, &inputs, kind, Some(output), mode, &mut roots)
 }
 
 fn run(
     common: &CommonArgs,
     inputs: &[String],
-    exprs: bool,
+    kind: Inputs,
     output: Option<Output>,
     mode: StoreMode,
     roots: &mut Roots,
@@ -162,14 +157,14 @@ fn run(
         let has_auto_args = !common.arg.is_empty() || !common.argstr.is_empty();
         for input in inputs {
             let Some(output) = output else {
-                stdout.extend_from_slice(parse_input(&mut m, input, exprs, &cwd)?.as_bytes());
+                stdout.extend_from_slice(
+                    parse_input(&mut m, input, kind == Inputs::Exprs, &cwd)?.as_bytes(),
+                );
                 stdout.push(b'\n');
                 continue;
             };
-            let mut root = load_input(&mut m, input, exprs, &cwd, span)?;
-            let module = !exprs
-                && MODULE_AWARE.with(|c| c.get())
-                && module_eval::is_module(&mut m, &root, span)?;
+            let mut root = load_input(&mut m, input, kind == Inputs::Exprs, &cwd, span)?;
+            let module = kind == Inputs::Modules && module_eval::is_module(&mut m, &root, span)?;
             if module {
                 let file = ntop_eval::lower::canonicalize_lexically(&cwd.join(input));
                 root = module_eval::evaluate(&mut m, &file, span)?;
@@ -202,7 +197,7 @@ fn run(
                     );
                 } else {
                     // `ntop eval` shows a derivation as its .drv and output paths, not as the set.
-                    if MODULE_AWARE.with(|c| c.get()) && output != Output::Derivations {
+                    if kind == Inputs::Modules && output != Output::Derivations {
                         let json = matches!(output, Output::Json { .. });
                         if let Some(summary) = derivation_summary(&mut m, &v, json, span)? {
                             stdout.extend_from_slice(summary.as_bytes());

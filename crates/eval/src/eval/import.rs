@@ -187,6 +187,14 @@ impl Machine {
                     .map(|rest| Path::new(&entry.path).join(rest))
             };
             if let Some(c) = candidate {
+                // A relative entry (`-I ../lib`) is relative to the working directory.
+                let c = if c.is_relative() {
+                    std::env::current_dir()
+                        .unwrap_or_else(|_| "/".into())
+                        .join(c)
+                } else {
+                    c
+                };
                 if self.io.path_exists(&c) {
                     return Ok(Value::path(crate::lower::canonicalize_lexically(&c)));
                 }

@@ -1,6 +1,7 @@
 //! The builtins golden suite: the cases under `nix-fixtures/builtins` (blessed from Nix 2.8 with
 //! `scripts/bless-lang.sh --dir nix-fixtures/builtins`) and under `nix-fixtures/builtins/manual`
-//! (builtins Nix 2.8 lacks; their expectations follow the Nix manual, cited in each case), run
+//! (builtins Nix 2.8 lacks; their expectations follow the Nix manual, cited in each case) and
+//! under `nix-fixtures/builtins/ntop` (ntop's own, following its documentation), run
 //! by the shared runner in `golden/mod.rs`. Also checks that every builtin has a case.
 
 mod golden;
@@ -17,6 +18,14 @@ fn golden_builtins_manual() {
     golden::run_fixture_dir(
         &golden::fixture_dir("builtins/manual"),
         "golden_builtins_manual",
+    );
+}
+
+#[test]
+fn golden_builtins_ntop() {
+    golden::run_fixture_dir(
+        &golden::fixture_dir("builtins/ntop"),
+        "golden_builtins_ntop",
     );
 }
 

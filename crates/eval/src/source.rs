@@ -109,3 +109,43 @@ pub fn describe_position(span: Span) -> String {
     let (line, col) = f.line_col(span.start);
     format!("{}:{}:{}", f.display_name(), line, col)
 }
+
+/// The span of the word (attribute path, or quoted attribute name) at 1-based `line` and `column`
+/// of the file read from `path`: how positions recorded as `{ file, line, column }` (what
+/// `unsafeGetAttrPos` returns) find their way back into diagnostics. None when no source of
+/// that name was read or the position lies outside it.
+pub fn span_of_word_at(path: &str, line: u32, column: u32) -> Option<Span> {
+    SOURCES.with(|s| {
+        let s = s.borrow();
+        let (id, file) = s
+            .files
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, f)| matches!(&f.origin, Origin::File(p) if p.as_os_str() == path))?;
+        let line_start = *file.line_starts.get(line.checked_sub(1)? as usize)?;
+        let start = line_start.checked_add(column.checked_sub(1)?)?;
+        let bytes = file.text.as_bytes();
+        if start as usize >= bytes.len() {
+            return None;
+        }
+        let rest = &bytes[start as usize..];
+        let len = if rest[0] == b'"' {
+            // A quoted name: up to the closing quote (escapes included).
+            let mut i = 1;
+            while i < rest.len() && rest[i] != b'"' && rest[i] != b'\n' {
+                i += if rest[i] == b'\\' { 2 } else { 1 };
+            }
+            (i + 1).min(rest.len())
+        } else {
+            rest.iter()
+                // A whole attribute path: `networking.hostName`.
+                .take_while(|&&b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'\'' | b'.')
+                })
+                .count()
+                .max(1)
+        };
+        Some(Span::new(FileId(id as u32), start, start + len as u32))
+    })
+}

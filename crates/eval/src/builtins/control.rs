@@ -4,6 +4,7 @@ use super::PrimOp;
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::{CoerceMode, Machine, SearchPathEntry};
 use crate::source::Span;
+use crate::symbol::Symbol;
 use crate::value::{Context, Value};
 
 pub static PRIMOPS: &[PrimOp] = &[
@@ -61,6 +62,15 @@ pub static PRIMOPS: &[PrimOp] = &[
         arity: 2,
         doc: "Adds a message to the trace of errors raised while evaluating `e`.",
         func: add_error_context,
+    },
+    PrimOp {
+        name: "ntopAddErrorLabels",
+        arity: 2,
+        doc: "`e`, but an error raised while evaluating it also points at `labels`, a list of \
+              `{ file, line, column, message }` (positions as `unsafeGetAttrPos` gives them): \
+              the module system names every definition of an option that fails to merge. \
+              ntop only.",
+        func: add_error_labels,
     },
     PrimOp {
         name: "findFile",
@@ -158,6 +168,45 @@ fn add_error_context(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<
             Err(e.with_frame(Some(span), msg))
         }
     }
+}
+
+fn add_error_labels(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
+    match m.force(&args[1], span) {
+        Ok(v) => Ok(v),
+        Err(mut e) => {
+            // The labels are only read now; a label that cannot be read is left out rather
+            // than replacing the error being reported.
+            if let Ok(labels) = m.force_list(&args[0], span) {
+                for label in labels.iter() {
+                    if let Ok(Some((at, message))) = read_label(m, label, span) {
+                        e = e.with_label(at, message);
+                    }
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A `{ file, line, column, message }` label as a span over the source it names (the word
+/// starting there), or None when that source was never read.
+fn read_label(m: &mut Machine, label: &Value, span: Span) -> EvalResult<Option<(Span, String)>> {
+    let set = m.force_attrs(label, span)?;
+    let field = |name: &str| set.get(Symbol::new(name)).cloned().unwrap_or(Value::Null);
+    let file = m.force(&field("file"), span)?;
+    let line = m.force(&field("line"), span)?;
+    let column = m.force(&field("column"), span)?;
+    let message = m.force(&field("message"), span)?;
+    let (Value::String(file), Value::Int(line), Value::Int(column), Value::String(message)) =
+        (file, line, column, message)
+    else {
+        return Ok(None);
+    };
+    let (Ok(line), Ok(column)) = (u32::try_from(line), u32::try_from(column)) else {
+        return Ok(None);
+    };
+    let at = crate::source::span_of_word_at(&file.to_str_lossy(), line, column);
+    Ok(at.map(|at| (at, message.to_str_lossy().into_owned())))
 }
 
 fn find_file(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {

@@ -35,3 +35,7 @@ bench:
 # Fuzz parsing and evaluation (needs cargo-fuzz; stable toolchains via RUSTC_BOOTSTRAP).
 fuzz SECONDS="600":
     cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run parse_eval -s none -- -fork=1 -max_total_time={{SECONDS}} -rss_limit_mb=3000 -timeout=10
+
+# Rewrite the rendered-diagnostic and explain snapshots from the current ntop; review the diff.
+snapshot-diagnostics:
+    NTOP_UPDATE_SNAPSHOTS=1 cargo test --release -p ntop-cli --test diagnostics

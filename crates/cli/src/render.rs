@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
-use ntop_eval::diagnostic::{Diagnostic, Severity};
+use ntop_eval::diagnostic::{Diagnostic, Label, Severity};
 use ntop_eval::error::EvalError;
 use ntop_eval::source::{self, Span};
 
@@ -70,8 +70,22 @@ impl Renderer {
                     let at = f.span.map(source::describe_position).unwrap_or_default();
                     notes.push(format!("in your code: {} at {at}", f.message));
                 }
+            } else if let Some(f) = d.trace.iter().find(|f| {
+                // The innermost frame elsewhere than the error itself: usually the call or
+                // the attribute that led there.
+                f.span.is_some_and(|s| {
+                    d.span.is_none_or(|p| {
+                        source::describe_position(s) != source::describe_position(p)
+                    })
+                })
+            }) {
+                let at = f.span.map(source::describe_position).unwrap_or_default();
+                notes.push(format!("{} at {at}", f.message));
             }
-            notes.push("use '--show-trace' to see the evaluation frames".into());
+            notes.push(format!(
+                "use '--show-trace' to see every evaluation frame ({})",
+                d.trace.len()
+            ));
         }
         let mut diag = MietteDiagnostic::new(d.message.clone())
             .with_code(d.code.to_string())
@@ -82,13 +96,42 @@ impl Renderer {
         let mut help: Vec<String> = d.help.iter().cloned().collect();
         let mut src = None;
         // Snippets of very long lines (generated or minified code) help nobody: name the place.
+        let in_user_code = |s: Span| !is_library_file(&source::source(s.file).display_name());
         let span = match d.span {
             Some(s) if line_length_at(s) > MAX_SNIPPET_LINE => {
                 help.push(format!("at {}", source::describe_position(s)));
                 None
             }
+            // An error a library raises about places in the user's code (a module option's
+            // definitions): those places are what to show; the library's line is a footnote.
+            Some(s) if !in_user_code(s) && d.labels.iter().any(|l| in_user_code(l.span)) => {
+                help.push(format!(
+                    "raised by the library at {}",
+                    source::describe_position(s)
+                ));
+                None
+            }
             other => other,
         };
+        // Labels in the primary span's file join its snippet; the others get snippets of
+        // their own after it, one per file (the definitions of a failing option, say).
+        let mut elsewhere: Vec<(source::FileId, Vec<&Label>)> = Vec::new();
+        for label in &d.labels {
+            if span.is_some_and(|s| s.file == label.span.file) {
+                continue;
+            }
+            if line_length_at(label.span) > MAX_SNIPPET_LINE {
+                help.push(format!(
+                    "{}: {}",
+                    label.message,
+                    source::describe_position(label.span)
+                ));
+            } else if let Some(group) = elsewhere.iter_mut().find(|g| g.0 == label.span.file) {
+                group.1.push(label);
+            } else {
+                elsewhere.push((label.span.file, vec![label]));
+            }
+        }
         if let Some(span) = span {
             let file = source::source(span.file);
             let len = (span.end - span.start) as usize;
@@ -96,31 +139,10 @@ impl Renderer {
                 Some(d.label.clone().unwrap_or_else(|| "here".into())),
                 (span.start as usize, len),
             ));
-            for label in &d.labels {
-                let lspan = label.span;
-                if lspan.file == span.file {
-                    let l = (lspan.end - lspan.start) as usize;
-                    diag = diag.and_label(LabeledSpan::new_with_span(
-                        Some(label.message.clone()),
-                        (lspan.start as usize, l),
-                    ));
-                } else {
-                    help.push(format!(
-                        "{}: {}",
-                        label.message,
-                        source::describe_position(lspan)
-                    ));
-                }
+            for label in d.labels.iter().filter(|l| l.span.file == span.file) {
+                diag = diag.and_label(labeled(label));
             }
             src = Some(NamedSource::new(file.display_name(), file.text.to_string()));
-        } else {
-            for label in &d.labels {
-                help.push(format!(
-                    "{}: {}",
-                    label.message,
-                    source::describe_position(label.span)
-                ));
-            }
         }
         help.extend(notes);
         if !help.is_empty() {
@@ -130,6 +152,27 @@ impl Renderer {
             Some(s) => Report::new(diag).with_source_code(s),
             None => Report::new(diag),
         };
+        let mut out = self.render_report(&report, d);
+        for (file, labels) in elsewhere {
+            let file = source::source(file);
+            let first = &labels[0].message;
+            let title = if labels.iter().all(|l| &l.message == first) {
+                first.clone()
+            } else {
+                "related".into()
+            };
+            let mut related = MietteDiagnostic::new(title).with_severity(miette::Severity::Advice);
+            for label in labels {
+                related = related.and_label(labeled(label));
+            }
+            let report = Report::new(related)
+                .with_source_code(NamedSource::new(file.display_name(), file.text.to_string()));
+            out.push_str(&self.render_report(&report, d));
+        }
+        out
+    }
+
+    fn render_report(&self, report: &Report, d: &Diagnostic) -> String {
         let theme = if self.color {
             GraphicalTheme::unicode()
         } else {
@@ -145,6 +188,17 @@ impl Renderer {
         }
         out
     }
+}
+
+/// A secondary label as miette draws it.
+fn labeled(label: &Label) -> LabeledSpan {
+    LabeledSpan::new_with_span(
+        Some(label.message.clone()),
+        (
+            label.span.start as usize,
+            (label.span.end - label.span.start) as usize,
+        ),
+    )
 }
 
 const MAX_SNIPPET_LINE: usize = 400;

@@ -1,43 +1,116 @@
-//! Snapshots of rendered evaluation diagnostics (`nix-fixtures/diagnostics`): fixed width, no
-//! colour, the fixture directory normalised. See that directory's README for how they are kept.
+//! Snapshots of rendered diagnostics (`nix-fixtures/diagnostics`) and of `ntop explain`
+//! (`nix-fixtures/explain`): fixed width, no colour, the fixture directory and the unpacked
+//! bundle normalised. See those directories' READMEs for how they are kept; with
+//! `NTOP_UPDATE_SNAPSHOTS=1` the test rewrites them instead (`just snapshot-diagnostics`), to
+//! be reviewed by hand before committing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[test]
-fn rendered_evaluation_diagnostics() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../nix-fixtures/diagnostics")
+fn fixture_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../nix-fixtures")
+        .join(name)
         .canonicalize()
-        .unwrap();
-    let mut cases: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+}
+
+/// The cases of a directory: the stems of its files ending in `suffix`.
+fn cases(dir: &Path, suffix: &str) -> Vec<String> {
+    let mut cases: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| {
             e.ok()?
                 .file_name()
                 .to_str()?
-                .strip_suffix(".nix")
+                .strip_suffix(suffix)
                 .map(str::to_owned)
         })
         .collect();
     cases.sort();
-    assert!(!cases.is_empty());
+    assert!(!cases.is_empty(), "no cases in {}", dir.display());
+    cases
+}
+
+/// `dir` as `@DIR@`, the unpacked bundle (`…/ntop/bundle-HASH`) as `@BUNDLE@`.
+fn normalise(text: &str, dir: &Path) -> String {
+    let text = text.replace(&dir.display().to_string(), "@DIR@");
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("/ntop/bundle-") {
+        let start = rest[..i]
+            .rfind(|c: char| c.is_whitespace() || matches!(c, '[' | '`' | '\'' | '"'))
+            .map_or(0, |j| j + 1);
+        let after = i + "/ntop/bundle-".len();
+        let end = rest[after..].find('/').map_or(rest.len(), |j| after + j);
+        out.push_str(&rest[..start]);
+        out.push_str("@BUNDLE@");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Compares `got` with the snapshot at `path`, or rewrites it when asked to.
+fn compare(path: &Path, got: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("NTOP_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, got).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    if got != expected {
+        failures.push(format!(
+            "=== {}\n--- expected\n{expected}--- got\n{got}",
+            path.display()
+        ));
+    }
+}
+
+#[test]
+fn rendered_evaluation_diagnostics() {
+    let dir = fixture_dir("diagnostics");
     let mut failures = Vec::new();
-    for case in &cases {
+    for case in cases(&dir, ".nix") {
         let out = Command::new(env!("CARGO_BIN_EXE_ntop"))
             .args(["instantiate", "--eval", "--strict", "--color", "never"])
             .arg(format!("{case}.nix"))
             .current_dir(&dir)
+            .env_remove("NIX_PATH")
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{case} must fail");
-        let got = String::from_utf8_lossy(&out.stderr).replace(&dir.display().to_string(), "@DIR@");
-        let expected = std::fs::read_to_string(dir.join(format!("{case}.render.exp"))).unwrap();
-        if got != expected {
-            failures.push(format!(
-                "=== {case}\n--- expected\n{expected}--- got\n{got}"
-            ));
-        }
+        let got = normalise(&String::from_utf8_lossy(&out.stderr), &dir);
+        compare(&dir.join(format!("{case}.render.exp")), &got, &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `ntop explain MODULE OPTION` for each `CASE.explain` (holding `MODULE OPTION`), against
+/// `CASE.explain.exp`.
+#[test]
+fn explain_reports() {
+    let dir = fixture_dir("explain");
+    let mut failures = Vec::new();
+    for case in cases(&dir, ".explain") {
+        let request = std::fs::read_to_string(dir.join(format!("{case}.explain"))).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_ntop"))
+            .args(["explain", "--color", "never"])
+            .args(request.split_whitespace())
+            .current_dir(&dir)
+            .env_remove("NIX_PATH")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{case}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = normalise(&String::from_utf8_lossy(&out.stdout), &dir);
+        compare(
+            &dir.join(format!("{case}.explain.exp")),
+            &got,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -106,12 +106,24 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The diagnostics of an evaluation error: one per syntax error for a file that does not
-    /// parse, otherwise one (with the error's labels, notes and frames).
+    /// The diagnostics of an evaluation error: for a file that does not parse, its first
+    /// syntax error (the parser's recovery makes the later ones mostly echoes of it; `ntop
+    /// check` lists them all), otherwise the error with its labels, notes and frames.
     pub fn from_eval_error(e: &EvalError) -> Vec<Diagnostic> {
         let data = e.data();
         if let ErrorKind::Syntax(errors) = &data.kind {
-            return errors.iter().map(Diagnostic::from).collect();
+            let Some(first) = errors.first() else {
+                return Vec::new();
+            };
+            let mut d = Diagnostic::from(first);
+            d.trace = data.frames.clone();
+            if errors.len() > 1 {
+                d.notes.push(format!(
+                    "{} more syntax error(s) after this one, often caused by it: `ntop check` lists them all",
+                    errors.len() - 1
+                ));
+            }
+            return vec![d];
         }
         vec![Diagnostic {
             code: data.kind.code(),

@@ -165,6 +165,8 @@ pub struct Assert {
     /// The condition's source text, for "assertion '…' failed".
     pub text: Box<str>,
     pub span: Span,
+    /// The condition as written, labelled when it is false.
+    pub cond_span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

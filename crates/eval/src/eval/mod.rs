@@ -214,10 +214,13 @@ impl Machine {
                 if self.expect_bool(&cond, a.span)? {
                     self.eval(a.body, env)
                 } else {
-                    Err(EvalError::new(
-                        ErrorKind::AssertionFailed(a.text.to_string()),
-                        a.span,
-                    ))
+                    // The keyword is the place (where Nix reports it); the condition is
+                    // what failed.
+                    let keyword = Span::new(a.span.file, a.span.start, a.span.start + 6);
+                    Err(
+                        EvalError::new(ErrorKind::AssertionFailed(a.text.to_string()), keyword)
+                            .with_label(a.cond_span, "this is false"),
+                    )
                 }
             }
             Expr::Not(e, span) => {

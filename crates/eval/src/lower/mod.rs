@@ -176,6 +176,7 @@ impl<'a> Lowerer<'a> {
                     .condition()
                     .map(|c| crate::show::show_expr(&c, self.ctx.base_dir, self.ctx.home))
                     .unwrap_or_default();
+                let cond_span = a.condition().map(|c| self.span(c.syntax())).unwrap_or(span);
                 let cond = self.opt_expr(a.condition());
                 let body = self.opt_expr(a.body());
                 leak(Expr::Assert(Box::new(Assert {
@@ -183,6 +184,7 @@ impl<'a> Lowerer<'a> {
                     body,
                     text: text.into(),
                     span,
+                    cond_span,
                 })))
             }
             ast::Expr::UnaryOp(u) => {

@@ -40,6 +40,11 @@ let
     unknownModule
     ;
   inherit (lib) types;
+
+  # `addErrorLabels labels e` is `e`, but an error raised while evaluating it also points at
+  # `labels` ({ file, line, column, message }): ntop shows them as secondary locations. Other
+  # evaluators lack the builtin and get `e` alone.
+  addErrorLabels = b.ntopAddErrorLabels or (_: e: e);
 in
 rec {
   # --- priorities ------------------------------------------------------------------------
@@ -126,20 +131,33 @@ rec {
   # a set move onto each of its attributes, e.g.
   #   mkIf c { a = 1; b = 2; }  ->  [ { a = mkIf c 1; b = mkIf c 2; } ]
   # The condition itself is not evaluated here.
-  pushDownProperties =
+  pushDownProperties = cfg: map (p: p.config) (pushDownWithOrigin cfg);
+
+  # pushDownProperties, keeping beside each plain set `config` the set as written
+  # (`origin`): the copies made by mapAttrs have lost the source positions of their
+  # attributes, which definitions report (`def.pos`).
+  pushDownWithOrigin =
     cfg:
     let
-      wrapEach = wrap: v: if isAttrs v then b.mapAttrs (_: wrap) v else v;
+      wrapEach = wrap: p: {
+        config = if isAttrs p.config then b.mapAttrs (_: wrap) p.config else p.config;
+        inherit (p) origin;
+      };
       kind = cfg._type or "";
     in
     if kind == "merge" then
-      b.concatMap pushDownProperties cfg.contents
+      b.concatMap pushDownWithOrigin cfg.contents
     else if kind == "if" then
-      map (wrapEach (mkIf cfg.condition)) (pushDownProperties cfg.content)
+      map (wrapEach (mkIf cfg.condition)) (pushDownWithOrigin cfg.content)
     else if kind == "override" then
-      map (wrapEach (mkOverride cfg.priority)) (pushDownProperties cfg.content)
+      map (wrapEach (mkOverride cfg.priority)) (pushDownWithOrigin cfg.content)
     else
-      [ cfg ];
+      [
+        {
+          config = cfg;
+          origin = cfg;
+        }
+      ];
 
   # The values a definition stands for: mkMerge flattened and mkIf decided, e.g.
   #   mkMerge [ 1 (mkIf true 2) (mkIf false 3) ]  ->  [ 1 2 ]
@@ -207,7 +225,16 @@ rec {
       let
         resolved = b.concatMap (
           def:
-          map (v: if v._type or null == "definition" then v else { inherit (def) file; value = v; }) (
+          map (
+            v:
+            if v._type or null == "definition" then
+              v
+            else
+              {
+                inherit (def) file;
+                value = v;
+              }
+          ) (
             b.addErrorContext "while evaluating definitions from `${def.file}':" (dischargeProperties def.value)
           )
         ) defs;
@@ -253,8 +280,13 @@ rec {
 
   # The option record of a declared option: its declaration plus value, definitions, files,
   # definitionsWithLocations, highestPrio and isDefined.
-  evalOptionValue =
-    loc: opt: defs:
+  evalOptionValue = loc: opt: defs: evalOptionValueAt loc opt defs (map (_: null) defs);
+
+  # evalOptionValue, knowing where each definition is written (`positions`, beside `defs`:
+  # unsafeGetAttrPos records or null). An error raised while computing the value points at
+  # every definition; `definitionsAsWritten` lists them for `ntop explain`.
+  evalOptionValueAt =
+    loc: opt: defs: positions:
     let
       allDefs =
         (optional (opt ? default) {
@@ -262,6 +294,34 @@ rec {
           value = mkOptionDefault opt.default;
         })
         ++ defs;
+      allPositions =
+        (optional (opt ? default) (
+          let
+            declared = opt.declarationPositions or [ ];
+          in
+          if declared == [ ] then null else head declared
+        ))
+        ++ positions;
+      # Secondary labels for an error raised while merging the definitions (built only then).
+      # The default is only shown when nothing else defines the option: otherwise it lost.
+      definitionLabels = b.concatLists (
+        lib.lists.imap0 (
+          i: pos:
+          if pos == null || pos.line or null == null || (opt ? default && i == 0 && defs != [ ]) then
+            [ ]
+          else
+            [
+              {
+                inherit (pos) file line column;
+                message =
+                  if opt ? default && i == 0 then
+                    "`${showOption loc}' declared here, with its default"
+                  else
+                    "`${showOption loc}' defined here";
+              }
+            ]
+        ) allPositions
+      );
       res =
         if opt.readOnly or false && length allDefs > 1 then
           throw "The option `${showOption loc}' is read-only, but it's set multiple times. Definition values:${
@@ -278,11 +338,17 @@ rec {
     in
     deprecated opt
     // {
-      value = b.addErrorContext "while evaluating the option `${showOption loc}':" value;
+      value = b.addErrorContext "while evaluating the option `${showOption loc}':" (
+        addErrorLabels definitionLabels value
+      );
       inherit (res.defsFinal') highestPrio;
       definitions = map (def: def.value) res.defsFinal;
       files = map (def: def.file) res.defsFinal;
       definitionsWithLocations = res.defsFinal;
+      # Every definition as written, before mkIf, mkMerge and priorities decided which
+      # ones count (the option's default first, at mkOptionDefault): what `ntop explain`
+      # shows beside the ones that won.
+      definitionsAsWritten = lib.lists.zipListsWith (def: pos: def // { inherit pos; }) allDefs allPositions;
       inherit (res) isDefined;
       __toString = _: showOption loc;
     };
@@ -360,10 +426,10 @@ rec {
     mergeModules' prefix modules (
       b.concatMap (
         m:
-        map (config: {
+        map (p: {
           file = m._file;
-          inherit config;
-        }) (pushDownProperties m.config)
+          inherit (p) config origin;
+        }) (pushDownWithOrigin m.config)
       ) modules
     );
 
@@ -414,10 +480,10 @@ rec {
           c:
           b.mapAttrs (
             _: v:
-            map (config: {
+            map (p: {
               inherit (c) file;
-              inherit config;
-            }) (pushDownProperties v)
+              inherit (p) config origin;
+            }) (pushDownWithOrigin v)
           ) c.config
         ) checked
       );
@@ -429,6 +495,17 @@ rec {
             inherit (c) file;
             inherit value;
           }) c.config
+        ) checked
+      );
+
+      # Where each definition in `rawByName` is written, in the same order: the position of
+      # its attribute in the set as written, or null. Only read for diagnostics and explain.
+      positionsByName = b.zipAttrsWith (_: ps: ps) (
+        map (
+          c:
+          b.mapAttrs (
+            name: _: if c ? origin && isAttrs c.origin then b.unsafeGetAttrPos name c.origin else null
+          ) c.config
         ) checked
       );
 
@@ -459,7 +536,9 @@ rec {
             && (d.options._type == "option" || declarationTypeError loc d.options._type d._file)
           ) decls;
           asOption = ds: {
-            matchedOptions = evalOptionValue loc (fixupOptionType loc (mergeOptionDecls loc ds)) (rawByName.${name} or [ ]);
+            matchedOptions = evalOptionValueAt loc (fixupOptionType loc (mergeOptionDecls loc ds)) (
+              rawByName.${name} or [ ]
+            ) (positionsByName.${name} or [ ]);
             unmatchedDefns = [ ];
           };
         in
@@ -481,7 +560,12 @@ rec {
       ) declsByName;
 
       matchedOptions = b.mapAttrs (_: r: r.matchedOptions) results;
-      unmatchedByName = b.mapAttrs (_: r: r.unmatchedDefns) results // b.removeAttrs rawByName (b.attrNames matchedOptions);
+      # Definitions of names declared nowhere carry where they are written (`pos`), for the
+      # error that reports them.
+      unmatchedHere = b.mapAttrs (
+        name: defs: lib.lists.zipListsWith (def: pos: def // { inherit pos; }) defs positionsByName.${name}
+      ) (b.removeAttrs rawByName (b.attrNames matchedOptions));
+      unmatchedByName = b.mapAttrs (_: r: r.unmatchedDefns) results // unmatchedHere;
     in
     {
       inherit matchedOptions;
@@ -817,26 +901,38 @@ rec {
             else
               "\n\nDid you mean ${b.concatStringsSep ", " (map quote (init close))} or ${quote (last close)}?";
           message = "The option `${shown}' does not exist. Definition values:${values}${suggestion}";
-        in
-        if b.attrNames options == [ "_module" ] then
-          (
-            if showOption prefix == "" then
-              throw ''
-                ${message}
-
-                It seems as if you're trying to declare an option by placing it into `config' rather than `options'!
-              ''
+          labels =
+            if def.pos or null == null then
+              [ ]
             else
-              throw ''
-                ${message}
+              [
+                {
+                  inherit (def.pos) file line column;
+                  message = "`${shown}' is defined here, but no module declares it";
+                }
+              ];
+        in
+        addErrorLabels labels (
+          if b.attrNames options == [ "_module" ] then
+            (
+              if showOption prefix == "" then
+                throw ''
+                  ${message}
 
-                However there are no options defined in `${showOption prefix}'. Are you sure you've
-                declared your options properly? This can happen if you e.g. declared your options in `types.submodule'
-                under `config' rather than `options'.
-              ''
-          )
-        else
-          throw message;
+                  It seems as if you're trying to declare an option by placing it into `config' rather than `options'!
+                ''
+              else
+                throw ''
+                  ${message}
+
+                  However there are no options defined in `${showOption prefix}'. Are you sure you've
+                  declared your options properly? This can happen if you e.g. declared your options in `types.submodule'
+                  under `config' rather than `options'.
+                ''
+            )
+          else
+            throw message
+        );
 
       checked =
         b.seq (

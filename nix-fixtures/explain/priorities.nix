@@ -1,8 +1,11 @@
-# `ntop explain priorities.nix networking.hostName`: two definitions of one option with
-# different priorities, one of them conditional.
+# `ntop explain` fixtures: definitions of one option at different priorities, some of them
+# conditional or merged.
 { lib, ... }:
 {
-  imports = [ ./priorities-default.nix ];
+  imports = [
+    ./priorities-default.nix
+    ./conditional.nix
+  ];
   services.openssh.ports = lib.mkIf true [ 2022 ];
   boot.loader.grub.configurationName = lib.mkForce "forced";
 }

@@ -1,0 +1,6 @@
+{ lib, ... }:
+{
+  config = lib.mkIf true {
+    networking.hostName = "beta";
+  };
+}

@@ -114,3 +114,65 @@ fn explain_reports() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A module error in `--error-format json`: the documented shape, with one secondary label
+/// per definition at the place it is written (modules/host-a.nix:3:3 and host-b.nix:4:5).
+#[test]
+fn module_error_as_json_names_every_definition() {
+    let dir = fixture_dir("diagnostics");
+    let out = Command::new(env!("CARGO_BIN_EXE_ntop"))
+        .args([
+            "instantiate",
+            "--eval",
+            "--strict",
+            "--error-format",
+            "json",
+        ])
+        .arg("module-conflict.nix")
+        .current_dir(&dir)
+        .env_remove("NIX_PATH")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one object per diagnostic: {stderr}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).expect("a JSON object");
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut documented = vec![
+        "severity", "code", "message", "file", "span", "label", "labels", "notes", "help",
+    ];
+    documented.sort();
+    let mut keys = keys.clone();
+    keys.sort();
+    assert_eq!(keys, documented);
+    assert_eq!(v["code"], "eval::throw");
+    assert!(v["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("The option `networking.hostName' has conflicting definition values"));
+    let places: Vec<String> = v["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let s = &l["span"];
+            format!(
+                "{}:{}:{}",
+                s["file"]
+                    .as_str()
+                    .unwrap()
+                    .replace(&dir.display().to_string(), "@DIR@"),
+                s["line_start"],
+                s["column_start"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "@DIR@/modules/host-b.nix:4:5",
+            "@DIR@/modules/host-a.nix:3:3"
+        ]
+    );
+}

@@ -1,6 +1,7 @@
 //! The `ntop` command: parses arguments, runs a command, renders its results and errors.
 //! This crate is the only one that prints.
 
+mod alloc;
 mod args;
 mod attr_path;
 mod build_cmd;
@@ -21,7 +22,7 @@ use clap::Parser;
 /// Evaluation allocates many small, short-lived objects; mimalloc handles that pattern much
 /// better than the system allocator.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 
 /// The evaluator grows its own stack; this only gives the rest of the program (parsing,
 /// dropping, rendering) generous room too.

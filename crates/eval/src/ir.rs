@@ -15,6 +15,11 @@ pub enum Expr {
     /// A literal whose value is built at lowering time (numbers, plain strings, paths, URIs).
     /// Like Nix's `maybeThunk`, these are stored in containers as values, never as thunks.
     Const(Value),
+    /// A selection from the global `builtins` set (`builtins.head`), resolved at lowering
+    /// time. It evaluates to the value at once but, unlike a literal, is stored as a thunk
+    /// (in lists, sets, arguments) as any selection is: Nix's equality and lazy printing
+    /// can tell the difference.
+    Resolved(Value),
     /// A variable bound lexically: `depth` frames up, slot `index`.
     Var(LocalVar),
     /// A variable only `with` can provide, tried in the listed `with` frames, innermost first.

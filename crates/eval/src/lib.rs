@@ -34,7 +34,7 @@ pub use value::Value;
 pub fn ir_span(e: &ir::Expr) -> Option<source::Span> {
     use ir::Expr;
     match e {
-        Expr::Const(_) => None,
+        Expr::Const(_) | Expr::Resolved(_) => None,
         Expr::Var(v) => Some(v.span),
         Expr::WithVar(w) => Some(w.span),
         Expr::Lambda(l) => Some(l.span),

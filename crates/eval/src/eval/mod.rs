@@ -134,7 +134,24 @@ impl Machine {
     }
 
     /// Evaluates `expr` in `env` to weak head normal form (never returns a thunk).
+    #[inline]
     pub fn eval(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
+        // Leaves that need no evaluation (a constant, a variable already evaluated) are the
+        // most common expressions by far: answer them without the depth and stack checks.
+        match expr {
+            Expr::Const(v) | Expr::Resolved(v) => return Ok(v.clone()),
+            Expr::Var(var) => match env.ancestor(var.depth).try_get(var.index) {
+                Some(Value::Thunk(_)) | None => {}
+                Some(v) => return Ok(v.clone()),
+            },
+            _ => {}
+        }
+        self.eval_node(expr, env)
+    }
+
+    /// `eval` for expressions that do work: counted against the depth limit and the step
+    /// budget, on a stack that is grown when it runs low.
+    fn eval_node(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         self.depth += 1;
         if let Some(limit) = self.options.max_steps {
             self.steps += 1;
@@ -167,7 +184,7 @@ impl Machine {
 
     fn eval_inner(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         match expr {
-            Expr::Const(v) => Ok(v.clone()),
+            Expr::Const(v) | Expr::Resolved(v) => Ok(v.clone()),
             Expr::Var(var) => match env.ancestor(var.depth).get(var.index) {
                 Value::Thunk(t) => t.force(self, var.span),
                 v => Ok(v.clone()),
@@ -179,6 +196,25 @@ impl Machine {
             }))),
             Expr::Call(c) => {
                 let mut f = self.eval(c.function, env)?;
+                // A builtin given all its arguments at once is called directly, without the
+                // partial applications in between.
+                if let Value::PrimOp(op) = f {
+                    match (op.arity, &*c.args) {
+                        (2, [a, b]) => {
+                            let args = [self.maybe_thunk(a, env), self.maybe_thunk(b, env)];
+                            return (op.func)(self, &args, c.span);
+                        }
+                        (3, [a, b, d]) => {
+                            let args = [
+                                self.maybe_thunk(a, env),
+                                self.maybe_thunk(b, env),
+                                self.maybe_thunk(d, env),
+                            ];
+                            return (op.func)(self, &args, c.span);
+                        }
+                        _ => {}
+                    }
+                }
                 for arg in c.args.iter() {
                     let arg = self.maybe_thunk(arg, env);
                     f = self.call(f, arg, c.span)?;

@@ -362,9 +362,28 @@ impl<'a> Lowerer<'a> {
     }
 
     fn select(&mut self, s: &ast::Select, span: Span) -> ExprRef {
-        let expr = self.opt_expr(s.expr());
-        let path = self.attr_path(s.attrpath());
+        let mut expr = self.opt_expr(s.expr());
+        let mut path = self.attr_path(s.attrpath()).into_vec();
         let default = s.default_expr().map(|d| self.expr(&d));
+        // `builtins.foo` (with `builtins` not shadowed) is known now: select it once here
+        // rather than on every evaluation. Only values that need no evaluation are taken.
+        while let (
+            Expr::Const(Value::Attrs(set)) | Expr::Resolved(Value::Attrs(set)),
+            Some(AttrKey::Static(name)),
+        ) = (expr, path.first())
+        {
+            match set.get(*name) {
+                Some(v) if !matches!(v, Value::Thunk(_)) => {
+                    expr = leak(Expr::Resolved(v.clone()));
+                    path.remove(0);
+                }
+                _ => break,
+            }
+        }
+        if path.is_empty() {
+            return expr;
+        }
+        let path = path.into_boxed_slice();
         leak(Expr::Select(Box::new(Select {
             expr,
             path,

@@ -17,7 +17,10 @@ fn dump(e: &Expr, out: &mut Vec<String>) {
     match e {
         Expr::Var(v) => out.push(format!("@{}.{}", v.depth, v.index)),
         Expr::WithVar(w) => out.push(format!("{}@with{:?}", w.name, w.with_depths)),
-        Expr::Const(Value::PrimOp(p)) => out.push(format!("builtin:{}", p.name)),
+        Expr::Const(Value::PrimOp(p)) | Expr::Resolved(Value::PrimOp(p)) => {
+            out.push(format!("builtin:{}", p.name))
+        }
+        Expr::Resolved(_) => {}
         Expr::Const(_) | Expr::CurPos(_) => {}
         Expr::Lambda(l) => {
             if let Param::Formals(f) = &l.param {

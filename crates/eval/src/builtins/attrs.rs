@@ -280,9 +280,19 @@ fn generic_closure(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
             ));
         };
         let key = m.force(&key, s)?;
+        // The keys seen so far, kept sorted by Nix's value order (what `<` compares; keys of
+        // other types, or of two incomparable types, are an error as in Nix): a binary search
+        // instead of a scan keeps large closures from going quadratic.
+        let mut low = 0;
+        let mut high = seen.len();
         let mut known = false;
-        for k in &seen {
-            if m.values_equal(k, &key, s)? {
+        while low < high {
+            let mid = (low + high) / 2;
+            if m.less_than(&key, &seen[mid], s)? {
+                high = mid;
+            } else if m.less_than(&seen[mid], &key, s)? {
+                low = mid + 1;
+            } else {
                 known = true;
                 break;
             }
@@ -290,7 +300,7 @@ fn generic_closure(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         if known {
             continue;
         }
-        seen.push(key);
+        seen.insert(low, key);
         out.push(item.clone());
         let next = m.call(operator.clone(), item, s)?;
         work.extend(m.expect_list(&next, s)?.iter().cloned());

@@ -37,8 +37,14 @@ pub struct Parsed {
 
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let parse = rnix::Root::parse(text);
+    if parse.errors().is_empty() {
+        return Parsed {
+            root: parse.tree(),
+            errors: Vec::new(),
+        };
+    }
     // Nix reports "unexpected end of file" right after the last token, not after trailing
-    // whitespace and comments.
+    // whitespace and comments (a walk over every token: only done for a file with errors).
     let end_offset = text.trim_end().len() as u32;
     let last_token_end = parse
         .syntax()

@@ -92,6 +92,7 @@ impl Thunk {
     }
 
     /// The value, if the thunk has already been evaluated.
+    #[inline]
     pub fn value(&self) -> Option<Value> {
         match &*self.0.borrow() {
             State::Done(v) => Some(v.clone()),

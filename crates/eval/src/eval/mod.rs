@@ -141,8 +141,13 @@ impl Machine {
         match expr {
             Expr::Const(v) | Expr::Resolved(v) => return Ok(v.clone()),
             Expr::Var(var) => match env.ancestor(var.depth).try_get(var.index) {
-                Some(Value::Thunk(_)) | None => {}
+                Some(Value::Thunk(t)) => {
+                    if let Some(v) = t.value() {
+                        return Ok(v);
+                    }
+                }
                 Some(v) => return Ok(v.clone()),
+                None => {}
             },
             _ => {}
         }

@@ -765,7 +765,11 @@ impl<'a> Lowerer<'a> {
 }
 
 pub fn ident_text(id: &ast::Ident) -> String {
-    id.syntax().text().to_string()
+    // The token's own text; collecting the node's text goes through a formatter.
+    match id.ident_token() {
+        Some(token) => token.text().to_owned(),
+        None => id.syntax().text().to_string(),
+    }
 }
 
 /// Nix's `canonPath`: removes `.` and empty components and resolves `..` lexically (symlinks

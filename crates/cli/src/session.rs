@@ -68,10 +68,17 @@ pub fn machine(common: &CommonArgs, mode: StoreMode) -> Machine {
         .get("abort-on-warn")
         .is_some_and(|v| v == "true")
         || std::env::var("NIX_ABORT_ON_WARN").is_ok_and(|v| v == "1" || v == "true");
+    let store_dir = store
+        .as_ref()
+        .map(|s| std::path::PathBuf::from(s.store_dir().as_str()));
     let mut m = match &store {
         Some(store) => Machine::new(Box::new(StoreIO::new(store.clone())), options),
         None => Machine::new(Box::new(StdIO), options),
     };
+    // Both file systems read files by their names outside the store.
+    m.prefetch = ntop_eval::prefetch::Prefetcher::start(
+        store_dir.or_else(|| Some(std::path::PathBuf::from("/nix/store"))),
+    );
     m.observer = Box::new(StderrObserver);
     if let Some(store) = store {
         m.store = Some(Box::new(SessionStore::new(store)));

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use rowan::ast::AstNode;
+
 use super::Machine;
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
@@ -59,6 +61,24 @@ impl Machine {
         base_dir: &Path,
         outer_frame: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
+        self.compile_tree(origin, text, None, base_dir, outer_frame)
+    }
+
+    /// `compile`, with the syntax tree of `text` when it was parsed already (by the
+    /// prefetcher; such a tree has no errors).
+    fn compile_tree(
+        &mut self,
+        origin: Origin,
+        text: Rc<str>,
+        tree: Option<rowan::GreenNode>,
+        base_dir: &Path,
+        outer_frame: Option<&[Symbol]>,
+    ) -> EvalResult<ExprRef> {
+        let scan_for_imports = match (&origin, &self.prefetch, &tree) {
+            (Origin::File(path), Some(_), None) => Some(path.clone()),
+            _ => None,
+        };
+        let prefetch = self.prefetch.as_ref();
         let file = add_source(origin, text.clone());
         let home = self.io.get_env("HOME").map(PathBuf::from);
         let globals = self.globals().clone();
@@ -67,9 +87,21 @@ impl Machine {
         // sized by the input, so that no input can overflow it.
         let stack = PARSE_STACK_BASE + text.len().min(PARSE_STACK_MAX_INPUT) * PARSE_STACK_PER_BYTE;
         stacker::grow(stack, || {
-            let parsed = parse(file, &text);
+            let parsed = match tree
+                .map(rnix::SyntaxNode::new_root)
+                .and_then(rnix::Root::cast)
+            {
+                Some(root) => crate::syntax::Parsed {
+                    root,
+                    errors: Vec::new(),
+                },
+                None => parse(file, &text),
+            };
             if !parsed.errors.is_empty() {
                 return Err(syntax_error(parsed.errors));
+            }
+            if let (Some(path), Some(prefetch)) = (&scan_for_imports, prefetch) {
+                prefetch.scan(path, parsed.root.syntax().green().to_owned());
             }
             let ctx = LowerContext {
                 file,
@@ -153,6 +185,16 @@ impl Machine {
         span: Span,
         outer: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
+        if let Some(ready) = self.prefetch.as_ref().and_then(|p| p.take(path)) {
+            let base = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+            return self.compile_tree(
+                Origin::File(path.to_path_buf()),
+                ready.text.into(),
+                Some(ready.green),
+                &base,
+                outer,
+            );
+        }
         let bytes = self.io.read_file(path).map_err(|e| {
             EvalError::new(
                 ErrorKind::Io(format!(

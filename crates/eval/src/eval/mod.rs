@@ -99,6 +99,9 @@ pub struct Machine {
     pub(crate) drv_hashes: ntop_store::DrvHashCache,
     depth: usize,
     steps: u64,
+    /// Parses files ahead of their import on another core (set up for the real file
+    /// system only: it reads files itself).
+    pub prefetch: Option<crate::prefetch::Prefetcher>,
 }
 
 /// Grow the stack in segments of this size whenever less than `RED_ZONE` remains.
@@ -119,6 +122,7 @@ impl Machine {
             drv_hashes: ntop_store::DrvHashCache::new(),
             depth: 0,
             steps: 0,
+            prefetch: None,
         };
         m.globals = Rc::new(crate::builtins::globals(&m));
         crate::builtins::derivation::init(&mut m);

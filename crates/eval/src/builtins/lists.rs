@@ -203,8 +203,7 @@ fn foldl_strict(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     }
     let f = m.force(&a[0], s)?;
     for x in l.iter() {
-        let partial = m.call(f.clone(), acc, s)?;
-        acc = m.call(partial, x.clone(), s)?;
+        acc = m.call_many(&f, &[acc, x.clone()], s)?;
     }
     Ok(acc)
 }
@@ -267,8 +266,7 @@ fn sort(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let l = m.force_list(&a[1], s)?;
     let mut items: Vec<Value> = l.iter().cloned().collect();
     let less = |m: &mut Machine, x: &Value, y: &Value| -> EvalResult<bool> {
-        let partial = m.call(f.clone(), x.clone(), s)?;
-        let r = m.call(partial, y.clone(), s)?;
+        let r = m.call_many(&f, &[x.clone(), y.clone()], s)?;
         m.expect_bool(&r, s)
     };
     let mut buf = items.clone();

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use super::Machine;
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
-use crate::ir::{Lambda, Param};
+use crate::ir::{Expr, Lambda, Param};
 use crate::source::Span;
 use crate::thunk::Thunk;
 use crate::value::{Closure, PrimOpApp, Value};
@@ -71,10 +71,41 @@ impl Machine {
     /// Applies a function to several arguments in turn.
     pub fn call_many(&mut self, function: &Value, args: &[Value], span: Span) -> EvalResult<Value> {
         let mut f = self.force(function, span)?;
-        for a in args {
-            f = self.call(f, a.clone(), span)?;
+        let mut rest = args;
+        while let Some((first, tail)) = rest.split_first() {
+            if let (Value::Lambda(c), Some(second)) = (&f, tail.first()) {
+                if let Some(inner) = curried(c) {
+                    f = self.enter_curried(c, inner, first.clone(), second.clone(), span)?;
+                    rest = &tail[1..];
+                    continue;
+                }
+            }
+            f = self.call(f, first.clone(), span)?;
+            rest = tail;
         }
         Ok(f)
+    }
+
+    /// `(f first) second` for `f` written `a: b: body` (`inner` is `b: body`, see
+    /// [`curried`]): enters `body` directly, without building the closure `b: body` that the
+    /// first application would return only to be called at once — folds and most library
+    /// functions are curried this way. Errors carry the same frame as the two calls would.
+    pub(super) fn enter_curried(
+        &mut self,
+        closure: &Closure,
+        inner: &'static Lambda,
+        first: Value,
+        second: Value,
+        span: Span,
+    ) -> EvalResult<Value> {
+        let outer = Env::single(first, &closure.env);
+        let frame = Env::single(second, &outer);
+        self.eval(inner.body, &frame).map_err(|e| {
+            e.with_frame(
+                Some(span),
+                format!("while calling {}", describe_lambda(inner)),
+            )
+        })
     }
 
     /// A thunk for `function arg`, evaluated only when demanded.
@@ -143,6 +174,16 @@ impl Machine {
             }
         };
         self.eval(lambda.body, &frame)
+    }
+}
+
+/// For a closure written `a: b: body`, the inner lambda `b: body`.
+pub(super) fn curried(closure: &Closure) -> Option<&'static Lambda> {
+    match (&closure.lambda.param, closure.lambda.body) {
+        (Param::Ident(_), Expr::Lambda(inner)) if matches!(inner.param, Param::Ident(_)) => {
+            Some(inner)
+        }
+        _ => None,
     }
 }
 

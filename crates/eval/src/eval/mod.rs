@@ -224,9 +224,20 @@ impl Machine {
                         _ => {}
                     }
                 }
-                for arg in c.args.iter() {
-                    let arg = self.maybe_thunk(arg, env);
+                let mut rest = &*c.args;
+                while let Some((first, tail)) = rest.split_first() {
+                    if let (Value::Lambda(closure), Some(second)) = (&f, tail.first()) {
+                        if let Some(inner) = call::curried(closure) {
+                            let a = self.maybe_thunk(first, env);
+                            let b = self.maybe_thunk(second, env);
+                            f = self.enter_curried(closure, inner, a, b, c.span)?;
+                            rest = &tail[1..];
+                            continue;
+                        }
+                    }
+                    let arg = self.maybe_thunk(first, env);
                     f = self.call(f, arg, c.span)?;
+                    rest = tail;
                 }
                 Ok(f)
             }

@@ -251,6 +251,19 @@ fn unsafe_get_attr_pos(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Valu
     })
 }
 
+/// The order of two forced genericClosure keys: `<` both ways, with the common cases of
+/// integers and strings answered directly.
+fn compare_keys(m: &mut Machine, a: &Value, b: &Value, s: Span) -> EvalResult<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    Ok(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::String(x), Value::String(y)) => x.as_bytes().cmp(y.as_bytes()),
+        _ if m.less_than_forced(a, b, s)? => Ordering::Less,
+        _ if m.less_than_forced(b, a, s)? => Ordering::Greater,
+        _ => Ordering::Equal,
+    })
+}
+
 fn generic_closure(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let args = m.force_attrs(&a[0], s)?;
     let get = |name: &str| -> EvalResult<Value> {
@@ -288,13 +301,13 @@ fn generic_closure(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         let mut known = false;
         while low < high {
             let mid = (low + high) / 2;
-            if m.less_than(&key, &seen[mid], s)? {
-                high = mid;
-            } else if m.less_than(&seen[mid], &key, s)? {
-                low = mid + 1;
-            } else {
-                known = true;
-                break;
+            match compare_keys(m, &key, &seen[mid], s)? {
+                std::cmp::Ordering::Less => high = mid,
+                std::cmp::Ordering::Greater => low = mid + 1,
+                std::cmp::Ordering::Equal => {
+                    known = true;
+                    break;
+                }
             }
         }
         if known {

@@ -158,7 +158,12 @@ impl Machine {
         self.less_than_forced(&l, &r, span)
     }
 
-    fn less_than_forced(&mut self, l: &Value, r: &Value, span: Span) -> EvalResult<bool> {
+    pub(crate) fn less_than_forced(
+        &mut self,
+        l: &Value,
+        r: &Value,
+        span: Span,
+    ) -> EvalResult<bool> {
         match (l, r) {
             (Value::Int(a), Value::Int(b)) => Ok(a < b),
             (Value::Int(a), Value::Float(b)) => Ok((*a as f64) < *b),

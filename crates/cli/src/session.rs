@@ -77,6 +77,7 @@ pub fn machine(common: &CommonArgs, mode: StoreMode) -> Machine {
     };
     // Both file systems read files by their names outside the store.
     m.prefetch = ntop_eval::prefetch::Prefetcher::start(
+        std::sync::Arc::new(StdIO),
         store_dir.or_else(|| Some(std::path::PathBuf::from("/nix/store"))),
     );
     m.observer = Box::new(StderrObserver);

@@ -7,7 +7,8 @@
 //! plain path literals naming `.nix` files (or directories with a `default.nix`) and parses
 //! those on a second core, so that when the evaluator imports one, its syntax tree is ready.
 //!
-//! Only the parse moves: the evaluator still reads nothing but the tree, and lowering (which
+//! Files are read through the `EvalIO` the prefetcher is given. Only the parse moves: the
+//! evaluator still reads nothing but the tree, and lowering (which
 //! needs the evaluator's thread-local interner and source map) stays on its thread. A file the
 //! evaluator asks for before the prefetcher reached it is parsed by the evaluator as usual; a
 //! file being parsed right then is waited for. Parses with errors are dropped, so that syntax
@@ -19,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rnix::SyntaxKind;
+
+use crate::io::EvalIO;
 use rowan::GreenNode;
 
 /// Files larger than this are left to the evaluator (generated data, mostly).
@@ -67,6 +70,8 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// How files are read: the evaluator's own file system, shareable across threads.
+    io: Arc<dyn EvalIO + Send + Sync>,
     /// Files under this directory are never prefetched: the store, whose paths the
     /// evaluator may read somewhere else than their names say (a store in another root).
     exclude: Option<PathBuf>,
@@ -83,13 +88,17 @@ impl Shared {
 impl Prefetcher {
     /// Starts the worker thread; None when the machine has a single core (the worker would
     /// only take turns with the evaluator) or no thread can be started.
-    pub fn start(exclude: Option<PathBuf>) -> Option<Prefetcher> {
+    pub fn start(
+        io: Arc<dyn EvalIO + Send + Sync>,
+        exclude: Option<PathBuf>,
+    ) -> Option<Prefetcher> {
         if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
             return None;
         }
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
+            io,
             exclude,
         });
         let worker = shared.clone();
@@ -184,7 +193,7 @@ fn run(shared: &Shared) {
                         continue; // taken by the evaluator meanwhile, or over budget
                     }
                 }
-                let parsed = parse_file(&path);
+                let parsed = parse_file(&*shared.io, &path);
                 if let Some(p) = &parsed {
                     enqueue_named_files(shared, &path, &p.green);
                 }
@@ -204,11 +213,12 @@ fn run(shared: &Shared) {
 }
 
 /// Reads and parses a file; None when it cannot be read, is too large or has syntax errors.
-fn parse_file(path: &Path) -> Option<Prefetched> {
-    if std::fs::metadata(path).ok()?.len() > MAX_FILE {
+fn parse_file(io: &dyn EvalIO, path: &Path) -> Option<Prefetched> {
+    let bytes = io.read_file(path).ok()?;
+    if bytes.len() as u64 > MAX_FILE {
         return None;
     }
-    let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let parse = rnix::Root::parse(&text);
     if !parse.errors().is_empty() {
         return None;
@@ -245,11 +255,13 @@ fn enqueue_named_files(shared: &Shared, file: &Path, green: &GreenNode) {
     let targets: Vec<PathBuf> = found
         .into_iter()
         .filter_map(|path| {
-            if path.extension().is_some_and(|e| e == "nix") && path.is_file() {
-                Some(path)
-            } else {
+            let io = &shared.io;
+            if io.is_directory(&path) {
                 let default = path.join("default.nix");
-                default.is_file().then_some(default)
+                io.path_exists(&default).then_some(default)
+            } else {
+                (path.extension().is_some_and(|e| e == "nix") && io.path_exists(&path))
+                    .then_some(path)
             }
         })
         .collect();
@@ -313,7 +325,7 @@ mod tests {
 
     #[test]
     fn parses_the_files_a_tree_names_and_the_files_those_name() {
-        let Some(p) = Prefetcher::start(None) else {
+        let Some(p) = Prefetcher::start(Arc::new(crate::io::StdIO), None) else {
             return; // a single core: nothing to test
         };
         let dir = fixture("names");
@@ -343,7 +355,7 @@ mod tests {
     #[test]
     fn never_hands_out_a_file_with_syntax_errors_or_in_the_excluded_store() {
         let dir = fixture("errors");
-        let Some(p) = Prefetcher::start(Some(dir.join("store"))) else {
+        let Some(p) = Prefetcher::start(Arc::new(crate::io::StdIO), Some(dir.join("store"))) else {
             return;
         };
         p.scan(

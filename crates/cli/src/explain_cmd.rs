@@ -181,28 +181,27 @@ fn no_such_option(
                 error = error.with_note(format!(
                     "`{}' has no `{next}'; it has {}",
                     known.join("."),
-                    names
-                        .iter()
-                        .take(12)
-                        .map(|n| format!("`{n}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    quoted_list(&names)
                 ));
             }
         }
         _ => {
             error = error.with_note(format!(
                 "`{option}' is a set of options: {}",
-                names
-                    .iter()
-                    .take(12)
-                    .map(|n| format!("`{n}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                quoted_list(&names)
             ));
         }
     }
     Ok(error)
+}
+
+/// Names as a note lists them: quoted, the first dozen.
+fn quoted_list(names: &[String]) -> String {
+    let mut shown: Vec<String> = names.iter().take(12).map(|n| format!("`{n}'")).collect();
+    if names.len() > 12 {
+        shown.push(format!("… ({} more)", names.len() - 12));
+    }
+    shown.join(", ")
 }
 
 /// A priority as modules write it.

@@ -48,7 +48,11 @@ impl Machine {
             BinaryOp::Eq | BinaryOp::NotEq => {
                 let l = self.eval(b.lhs, env)?;
                 let r = self.eval(b.rhs, env)?;
-                let eq = self.values_equal(&l, &r, span)?;
+                // Both are in weak head normal form already (what `eval` returns).
+                let eq = match (&l, &r) {
+                    (Value::Int(x), Value::Int(y)) => x == y,
+                    _ => self.forced_equal(&l, &r, span)?,
+                };
                 Ok(Value::Bool(eq == (b.op == BinaryOp::Eq)))
             }
             BinaryOp::Update => {

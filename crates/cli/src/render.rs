@@ -59,14 +59,8 @@ impl Renderer {
         } else if !d.trace.is_empty() {
             // Errors raised inside a library (our lib, nixpkgs' lib) are about the user's code
             // that called it: name the innermost frame that is the user's.
-            let in_library = d
-                .span
-                .map(|s| is_library_file(&source::source(s.file).display_name()));
-            if in_library == Some(true) {
-                if let Some(f) = d.trace.iter().find(|f| {
-                    f.span
-                        .is_some_and(|s| !is_library_file(&source::source(s.file).display_name()))
-                }) {
+            if d.span.is_some_and(|s| !in_user_code(s)) {
+                if let Some(f) = d.trace.iter().find(|f| f.span.is_some_and(in_user_code)) {
                     let at = f.span.map(source::describe_position).unwrap_or_default();
                     notes.push(format!("in your code: {} at {at}", f.message));
                 }
@@ -74,9 +68,8 @@ impl Renderer {
                 // The innermost frame elsewhere than the error itself: usually the call or
                 // the attribute that led there.
                 f.span.is_some_and(|s| {
-                    d.span.is_none_or(|p| {
-                        source::describe_position(s) != source::describe_position(p)
-                    })
+                    d.span
+                        .is_none_or(|p| (s.file, s.start) != (p.file, p.start))
                 })
             }) {
                 let at = f.span.map(source::describe_position).unwrap_or_default();
@@ -96,7 +89,6 @@ impl Renderer {
         let mut help: Vec<String> = d.help.iter().cloned().collect();
         let mut src = None;
         // Snippets of very long lines (generated or minified code) help nobody: name the place.
-        let in_user_code = |s: Span| !is_library_file(&source::source(s.file).display_name());
         let span = match d.span {
             Some(s) if line_length_at(s) > MAX_SNIPPET_LINE => {
                 help.push(format!("at {}", source::describe_position(s)));
@@ -272,6 +264,11 @@ fn collapse_frames(frames: &[ntop_eval::error::Frame]) -> Vec<String> {
         i = j;
     }
     out
+}
+
+/// Whether a span lies in the user's code rather than in a library's.
+fn in_user_code(span: Span) -> bool {
+    !is_library_file(&source::source(span.file).display_name())
 }
 
 /// Code of a library rather than the user's: the embedded bundle, or a `lib/` directory.

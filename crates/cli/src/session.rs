@@ -75,10 +75,10 @@ pub fn machine(common: &CommonArgs, mode: StoreMode) -> Machine {
         Some(store) => Machine::new(Box::new(StoreIO::new(store.clone())), options),
         None => Machine::new(Box::new(StdIO), options),
     };
-    // Both file systems read files by their names outside the store.
+    // Both file systems read files outside the store by their names.
     m.prefetch = ntop_eval::prefetch::Prefetcher::start(
         std::sync::Arc::new(StdIO),
-        store_dir.or_else(|| Some(std::path::PathBuf::from("/nix/store"))),
+        Some(store_dir.unwrap_or_else(|| ntop_store::DEFAULT_STORE_DIR.into())),
     );
     m.observer = Box::new(StderrObserver);
     if let Some(store) = store {

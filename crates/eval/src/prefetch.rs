@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rnix::SyntaxKind;
+use rowan::GreenNode;
 
 use crate::io::EvalIO;
-use rowan::GreenNode;
 
 /// Files larger than this are left to the evaluator (generated data, mostly).
 const MAX_FILE: u64 = 128 << 10;
@@ -184,19 +184,26 @@ fn run(shared: &Shared) {
                 {
                     let mut state = shared.lock();
                     let over_budget = state.unclaimed > MAX_UNCLAIMED;
-                    match state.entries.get_mut(&path) {
-                        Some(entry @ Entry::Queued) if over_budget => *entry = Entry::Settled,
-                        Some(entry @ Entry::Queued) => *entry = Entry::Parsing,
-                        _ => {}
+                    let Some(entry @ Entry::Queued) = state.entries.get_mut(&path) else {
+                        continue; // taken by the evaluator meanwhile
+                    };
+                    if over_budget {
+                        *entry = Entry::Settled;
+                        continue;
                     }
-                    if !matches!(state.entries.get(&path), Some(Entry::Parsing)) {
-                        continue; // taken by the evaluator meanwhile, or over budget
+                    *entry = Entry::Parsing;
+                }
+                // The evaluator may be waiting for this entry: whatever happens while parsing
+                // (a panic included), it must leave `Parsing`.
+                let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let parsed = parse_file(&*shared.io, &path);
+                    if let Some(p) = &parsed {
+                        enqueue_named_files(shared, &path, &p.green);
                     }
-                }
-                let parsed = parse_file(&*shared.io, &path);
-                if let Some(p) = &parsed {
-                    enqueue_named_files(shared, &path, &p.green);
-                }
+                    parsed
+                }))
+                .ok()
+                .flatten();
                 let mut state = shared.lock();
                 let entry = match parsed {
                     Some(p) => {

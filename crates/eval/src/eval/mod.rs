@@ -99,8 +99,8 @@ pub struct Machine {
     pub(crate) drv_hashes: ntop_store::DrvHashCache,
     depth: usize,
     steps: u64,
-    /// Parses files ahead of their import on another core (set up for the real file
-    /// system only: it reads files itself).
+    /// Parses files ahead of their import on another core (set up by the CLI, with an
+    /// `EvalIO` of its own that reads what `io` would outside the store).
     pub prefetch: Option<crate::prefetch::Prefetcher>,
 }
 

@@ -20,8 +20,7 @@ fn dump(e: &Expr, out: &mut Vec<String>) {
         Expr::Const(Value::PrimOp(p)) | Expr::Resolved(Value::PrimOp(p)) => {
             out.push(format!("builtin:{}", p.name))
         }
-        Expr::Resolved(_) => {}
-        Expr::Const(_) | Expr::CurPos(_) => {}
+        Expr::Const(_) | Expr::Resolved(_) | Expr::CurPos(_) => {}
         Expr::Lambda(l) => {
             if let Param::Formals(f) = &l.param {
                 for d in f.entries.iter().filter_map(|e| e.default) {

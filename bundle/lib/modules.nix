@@ -45,6 +45,10 @@ let
   # `labels` ({ file, line, column, message }): ntop shows them as secondary locations. Other
   # evaluators lack the builtin and get `e` alone.
   addErrorLabels = b.ntopAddErrorLabels or (_: e: e);
+
+  # Definitions with the positions (`pos`) listed beside them. Only for what ntop reports:
+  # the definitions the module system merges stay `{ file, value }`.
+  withPositions = lib.lists.zipListsWith (def: pos: def // { inherit pos; });
 in
 rec {
   # --- priorities ------------------------------------------------------------------------
@@ -135,7 +139,7 @@ rec {
 
   # pushDownProperties, keeping beside each plain set `config` the set as written
   # (`origin`): the copies made by mapAttrs have lost the source positions of their
-  # attributes, which definitions report (`def.pos`).
+  # attributes, which diagnostics and `definitionsAsWritten` report.
   pushDownWithOrigin =
     cfg:
     let
@@ -225,16 +229,7 @@ rec {
       let
         resolved = b.concatMap (
           def:
-          map (
-            v:
-            if v._type or null == "definition" then
-              v
-            else
-              {
-                inherit (def) file;
-                value = v;
-              }
-          ) (
+          map (v: if v._type or null == "definition" then v else { inherit (def) file; value = v; }) (
             b.addErrorContext "while evaluating definitions from `${def.file}':" (dischargeProperties def.value)
           )
         ) defs;
@@ -348,7 +343,7 @@ rec {
       # Every definition as written, before mkIf, mkMerge and priorities decided which
       # ones count (the option's default first, at mkOptionDefault): what `ntop explain`
       # shows beside the ones that won.
-      definitionsAsWritten = lib.lists.zipListsWith (def: pos: def // { inherit pos; }) allDefs allPositions;
+      definitionsAsWritten = withPositions allDefs allPositions;
       inherit (res) isDefined;
       __toString = _: showOption loc;
     };
@@ -504,7 +499,8 @@ rec {
         map (
           c:
           b.mapAttrs (
-            name: _: if c ? origin && isAttrs c.origin then b.unsafeGetAttrPos name c.origin else null
+            # (`origin` is missing only when lib.mergeModules' is called from outside.)
+            name: _: if c ? origin then b.unsafeGetAttrPos name c.origin else null
           ) c.config
         ) checked
       );
@@ -562,9 +558,9 @@ rec {
       matchedOptions = b.mapAttrs (_: r: r.matchedOptions) results;
       # Definitions of names declared nowhere carry where they are written (`pos`), for the
       # error that reports them.
-      unmatchedHere = b.mapAttrs (
-        name: defs: lib.lists.zipListsWith (def: pos: def // { inherit pos; }) defs positionsByName.${name}
-      ) (b.removeAttrs rawByName (b.attrNames matchedOptions));
+      unmatchedHere = b.mapAttrs (name: defs: withPositions defs positionsByName.${name}) (
+        b.removeAttrs rawByName (b.attrNames matchedOptions)
+      );
       unmatchedByName = b.mapAttrs (_: r: r.unmatchedDefns) results // unmatchedHere;
     in
     {

@@ -75,9 +75,10 @@ pub fn run_fixture_dir(dir: &Path, suite: &str) {
 
 /// What a case's `.exp` promises.
 enum Expectation {
-    /// The exact standard output, and the standard error where a `.stderr.exp` exists.
+    /// The exact standard output (bytes: Nix prints strings' bytes raw, and a case may hold
+    /// invalid UTF-8 on purpose), and the standard error where a `.stderr.exp` exists.
     Success {
-        stdout: String,
+        stdout: Vec<u8>,
         stderr: Option<String>,
     },
     /// A failure, and where in the case file Nix located it (`LINE:COL`), if it did.
@@ -88,7 +89,9 @@ fn check_case(dir: &Path, name: &str) -> Result<(), String> {
     let expected = read_expectation(dir, name)?;
     let args = case_args(dir, name)?;
     let run = run_ntop(dir, &args)?;
-    let stdout = normalise(&run.stdout, dir);
+    let stdout_bytes = normalise_bytes(&run.stdout, dir);
+    // For messages only; comparisons use the bytes.
+    let stdout = String::from_utf8_lossy(&stdout_bytes).into_owned();
     let stderr = normalise(&strip_ansi(&run.stderr), dir);
     let argv = format!("ntop instantiate {}", args.join(" "));
 
@@ -105,8 +108,12 @@ fn check_case(dir: &Path, name: &str) -> Result<(), String> {
                     describe_status(run.status),
                     excerpt(&stderr, 12)
                 );
-            } else if stdout != exp_out {
-                let _ = writeln!(why, "stdout differs\n{}", short_diff(&exp_out, &stdout));
+            } else if stdout_bytes != exp_out {
+                let exp_text = String::from_utf8_lossy(&exp_out);
+                let _ = writeln!(why, "stdout differs\n{}", short_diff(&exp_text, &stdout));
+                if exp_text == stdout {
+                    let _ = writeln!(why, "(the difference is in bytes that are not UTF-8)");
+                }
             }
             if let Some(exp_err) = exp_err {
                 if stderr != exp_err {
@@ -205,7 +212,7 @@ fn read_deliberate_difference(dir: &Path, name: &str) -> Result<Option<Expectati
     let mut stdout = body.join("\n");
     stdout.push('\n');
     Ok(Some(Expectation::Success {
-        stdout,
+        stdout: stdout.into_bytes(),
         stderr: None,
     }))
 }
@@ -215,7 +222,7 @@ fn read_expectation(dir: &Path, name: &str) -> Result<Expectation, String> {
         return Ok(e);
     }
     let exp_path = dir.join(format!("{name}.exp"));
-    let exp = read_lossy(&exp_path).map_err(|e| {
+    let exp = std::fs::read(&exp_path).map_err(|e| {
         format!(
             "cannot read {}: {e} (bless it with scripts/bless-lang.sh)",
             exp_path.display()
@@ -233,6 +240,7 @@ fn read_expectation(dir: &Path, name: &str) -> Result<Expectation, String> {
             stderr,
         });
     }
+    let exp = String::from_utf8_lossy(&exp);
     let mut saw_status = false;
     let mut pos = None;
     for line in exp.lines() {
@@ -251,8 +259,8 @@ fn read_expectation(dir: &Path, name: &str) -> Result<Expectation, String> {
     Ok(Expectation::Failure { pos })
 }
 
-/// A file's text; bytes that are not UTF-8 become U+FFFD, as they do in the captured output
-/// (Nix prints strings' bytes raw, and a case may hold invalid UTF-8 on purpose).
+/// A file's text; bytes that are not UTF-8 become U+FFFD, as they do in captured standard
+/// error (messages are compared as text).
 fn read_lossy(path: &Path) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&std::fs::read(path)?).into_owned())
 }
@@ -315,7 +323,7 @@ pub fn split_flags(text: &str) -> Result<Vec<String>, String> {
 struct Run {
     /// `None` when the process was killed (by a signal or the timeout).
     status: Option<i32>,
-    stdout: String,
+    stdout: Vec<u8>,
     stderr: String,
 }
 
@@ -369,7 +377,7 @@ fn run_ntop(dir: &Path, args: &[String]) -> Result<Run, String> {
     }
     Ok(Run {
         status: if timed_out { None } else { status.code() },
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stdout,
         stderr,
     })
 }
@@ -386,6 +394,25 @@ fn fresh_home() -> Result<PathBuf, String> {
 
 fn normalise(text: &str, dir: &Path) -> String {
     text.replace(dir.to_str().unwrap_or("\0"), "@DIR@")
+}
+
+/// `normalise` over raw bytes.
+fn normalise_bytes(bytes: &[u8], dir: &Path) -> Vec<u8> {
+    let needle = dir.as_os_str().as_encoded_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while !needle.is_empty() {
+        match rest.windows(needle.len()).position(|w| w == needle) {
+            Some(i) => {
+                out.extend_from_slice(&rest[..i]);
+                out.extend_from_slice(b"@DIR@");
+                rest = &rest[i + needle.len()..];
+            }
+            None => break,
+        }
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// Removes ANSI escape sequences (`ESC [ … letter`), should ntop colour its diagnostics.

@@ -75,11 +75,14 @@ pub fn machine(common: &CommonArgs, mode: StoreMode) -> Machine {
         Some(store) => Machine::new(Box::new(StoreIO::new(store.clone())), options),
         None => Machine::new(Box::new(StdIO), options),
     };
-    // Both file systems read files outside the store by their names.
-    m.prefetch = ntop_eval::prefetch::Prefetcher::start(
-        std::sync::Arc::new(StdIO),
-        Some(store_dir.unwrap_or_else(|| ntop_store::DEFAULT_STORE_DIR.into())),
-    );
+    // Both file systems read files outside the store by their names. `NTOP_PARSE_AHEAD=0`
+    // keeps evaluation on one core (benchmarks compare single-threaded parsing that way).
+    if std::env::var_os("NTOP_PARSE_AHEAD").is_none_or(|v| v != "0") {
+        m.prefetch = ntop_eval::prefetch::Prefetcher::start(
+            std::sync::Arc::new(StdIO),
+            Some(store_dir.unwrap_or_else(|| ntop_store::DEFAULT_STORE_DIR.into())),
+        );
+    }
     m.observer = Box::new(StderrObserver);
     if let Some(store) = store {
         m.store = Some(Box::new(SessionStore::new(store)));

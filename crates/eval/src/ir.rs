@@ -1,9 +1,10 @@
 //! The lowered intermediate representation that the evaluator walks.
 //!
 //! Lowering (see `lower/`) resolves every variable to a slot in an environment frame at compile
-//! time, so evaluation never looks names up by string except through `with`. Trees are leaked to
-//! `&'static` once lowered: thunks then point at their code with a plain reference, and a
-//! lowered file lives as long as the import cache that holds it anyway.
+//! time, so evaluation never looks names up by string except through `with`. A lowered file
+//! lives in an arena of its own (`lower::code::Code`), kept by the machine's code cache until
+//! the machine is dropped: thunks and closures point at their code with plain `&'static`
+//! references, valid for as long as the machine that lowered it lives.
 
 use crate::source::Span;
 use crate::symbol::Symbol;
@@ -23,21 +24,21 @@ pub enum Expr {
     /// A variable bound lexically: `depth` frames up, slot `index`.
     Var(LocalVar),
     /// A variable only `with` can provide, tried in the listed `with` frames, innermost first.
-    WithVar(Box<WithVar>),
-    Lambda(Box<Lambda>),
-    Call(Box<Call>),
-    Attrs(Box<AttrsExpr>),
-    List(Box<[ExprRef]>),
-    Select(Box<Select>),
-    HasAttr(Box<HasAttr>),
-    Let(Box<Let>),
-    With(Box<With>),
-    If(Box<If>),
-    Assert(Box<Assert>),
+    WithVar(&'static WithVar),
+    Lambda(&'static Lambda),
+    Call(&'static Call),
+    Attrs(&'static AttrsExpr),
+    List(&'static [ExprRef]),
+    Select(&'static Select),
+    HasAttr(&'static HasAttr),
+    Let(&'static Let),
+    With(&'static With),
+    If(&'static If),
+    Assert(&'static Assert),
     Not(ExprRef, Span),
-    Binary(Box<Binary>),
+    Binary(&'static Binary),
     /// `a + b`, `"…${x}…"` and `./a/${x}`: Nix's string/path/number concatenation.
-    Concat(Box<Concat>),
+    Concat(&'static Concat),
     /// `__curPos` and similar expressions that build a fresh value each time they are evaluated.
     CurPos(Span),
 }
@@ -52,7 +53,7 @@ pub struct LocalVar {
 pub struct WithVar {
     pub name: Symbol,
     /// Depths of the enclosing `with` frames, innermost first.
-    pub with_depths: Box<[u32]>,
+    pub with_depths: &'static [u32],
     pub span: Span,
 }
 
@@ -69,12 +70,12 @@ pub struct Lambda {
 pub enum Param {
     /// `x: …`; the argument lives in slot 0.
     Ident(Symbol),
-    Formals(Box<Formals>),
+    Formals(&'static Formals),
 }
 
 pub struct Formals {
     /// In source order; formal `i` lives in slot `i`.
-    pub entries: Box<[Formal]>,
+    pub entries: &'static [Formal],
     pub ellipsis: bool,
     /// `args@{ … }`: the whole argument set lives in slot `entries.len()`.
     pub at: Option<Symbol>,
@@ -88,17 +89,17 @@ pub struct Formal {
 
 pub struct Call {
     pub function: ExprRef,
-    pub args: Box<[ExprRef]>,
+    pub args: &'static [ExprRef],
     pub span: Span,
 }
 
 /// The bindings of an attribute set, `rec` set or `let`.
 pub struct Bindings {
     /// Sorted by name; for `rec` and `let` the binding `i` also lives in frame slot `i`.
-    pub statics: Box<[StaticBinding]>,
-    pub dynamics: Box<[DynamicBinding]>,
+    pub statics: &'static [StaticBinding],
+    pub dynamics: &'static [DynamicBinding],
     /// The `e` of each `inherit (e) …`, evaluated at most once per instance.
-    pub inherit_sources: Box<[ExprRef]>,
+    pub inherit_sources: &'static [ExprRef],
 }
 
 pub struct StaticBinding {
@@ -135,14 +136,14 @@ pub struct Let {
 
 pub struct Select {
     pub expr: ExprRef,
-    pub path: Box<[AttrKey]>,
+    pub path: &'static [AttrKey],
     pub default: Option<ExprRef>,
     pub span: Span,
 }
 
 pub struct HasAttr {
     pub expr: ExprRef,
-    pub path: Box<[AttrKey]>,
+    pub path: &'static [AttrKey],
     pub span: Span,
 }
 
@@ -168,7 +169,7 @@ pub struct Assert {
     pub cond: ExprRef,
     pub body: ExprRef,
     /// The condition's source text, for "assertion '…' failed".
-    pub text: Box<str>,
+    pub text: &'static str,
     pub span: Span,
     /// The condition as written, labelled when it is false.
     pub cond_span: Span,
@@ -204,7 +205,7 @@ pub struct Binary {
 }
 
 pub struct Concat {
-    pub parts: Box<[(ExprRef, Span)]>,
+    pub parts: &'static [(ExprRef, Span)],
     /// True for string interpolation (the result is always a string); false for `+` and
     /// interpolated paths, whose first operand decides the result's type.
     pub force_string: bool,

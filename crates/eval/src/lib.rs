@@ -15,6 +15,7 @@ pub mod io;
 pub mod ir;
 pub mod json;
 pub mod lower;
+pub mod parse;
 pub mod prefetch;
 pub mod print;
 pub mod show;

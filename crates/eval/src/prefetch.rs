@@ -7,9 +7,9 @@
 //! plain path literals naming `.nix` files (or directories with a `default.nix`) and parses
 //! those on a second core, so that when the evaluator imports one, its syntax tree is ready.
 //!
-//! Files are read through the `EvalIO` the prefetcher is given. Only the parse moves: the
-//! evaluator still reads nothing but the tree, and lowering (which
-//! needs the evaluator's thread-local interner and source map) stays on its thread. A file the
+//! Files are read through the `EvalIO` the prefetcher is given. Only reading and parsing move:
+//! the tree (`parse::Ast`) holds no interned names, and lowering (which needs the evaluator's
+//! thread-local interner and source map) stays on the evaluator's thread. A file the
 //! evaluator asks for before the prefetcher reached it is parsed by the evaluator as usual; a
 //! file being parsed right then is waited for. Parses with errors are dropped, so that syntax
 //! errors are always reported by the evaluator's own parse. Prefetched text is the file's
@@ -19,9 +19,6 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use rnix::SyntaxKind;
-use rowan::GreenNode;
-
 use crate::io::EvalIO;
 
 /// Files larger than this are left to the evaluator (generated data, mostly).
@@ -29,9 +26,8 @@ const MAX_FILE: u64 = 128 << 10;
 /// Parsed text not yet claimed by the evaluator is capped at this: a file naming thousands of
 /// others (a package set) must not have all of them parsed and held on speculation.
 const MAX_UNCLAIMED: usize = 32 << 20;
-/// rnix recurses once per nesting level (at most one per byte, each well under 1 KiB of
-/// stack): this covers any file up to `MAX_FILE`. Touched only as deep as a parse goes.
-const THREAD_STACK: usize = (MAX_FILE as usize) * 1024 + (16 << 20);
+/// Our parser grows its stack on demand; this is the worker's first segment.
+const THREAD_STACK: usize = 8 << 20;
 
 pub struct Prefetcher {
     shared: Arc<Shared>,
@@ -40,14 +36,14 @@ pub struct Prefetcher {
 /// A parse handed to the evaluator: the text it was parsed from and its syntax tree.
 pub struct Prefetched {
     pub text: String,
-    pub green: GreenNode,
+    pub ast: crate::parse::Ast,
 }
 
 enum Work {
     /// A file to parse and scan.
     Parse(PathBuf),
-    /// A tree the evaluator parsed itself, to scan for more files.
-    Scan(PathBuf, GreenNode),
+    /// The plain path literals of a file the evaluator parsed itself, to look for more files.
+    Scan(PathBuf, Vec<String>),
 }
 
 enum Entry {
@@ -144,10 +140,16 @@ impl Prefetcher {
         }
     }
 
-    /// Hands the worker a tree the evaluator parsed, to look for the files it names.
-    pub fn scan(&self, path: &Path, green: GreenNode) {
+    /// Hands the worker the plain path literals of a file the evaluator parsed, to look for
+    /// the files they name.
+    pub fn scan(&self, path: &Path, literals: Vec<String>) {
+        if literals.is_empty() {
+            return;
+        }
         let mut state = self.shared.lock();
-        state.work.push_back(Work::Scan(path.to_path_buf(), green));
+        state
+            .work
+            .push_back(Work::Scan(path.to_path_buf(), literals));
         self.shared.changed.notify_all();
     }
 }
@@ -179,7 +181,9 @@ fn run(shared: &Shared) {
             }
         };
         match work {
-            Work::Scan(path, green) => enqueue_named_files(shared, &path, &green),
+            Work::Scan(path, literals) => {
+                enqueue_named_files(shared, &path, literals.iter().map(String::as_str))
+            }
             Work::Parse(path) => {
                 {
                     let mut state = shared.lock();
@@ -198,7 +202,7 @@ fn run(shared: &Shared) {
                 let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let parsed = parse_file(&*shared.io, &path);
                     if let Some(p) = &parsed {
-                        enqueue_named_files(shared, &path, &p.green);
+                        enqueue_named_files(shared, &path, p.ast.plain_paths());
                     }
                     parsed
                 }))
@@ -226,33 +230,21 @@ fn parse_file(io: &dyn EvalIO, path: &Path) -> Option<Prefetched> {
         return None;
     }
     let text = String::from_utf8(bytes).ok()?;
-    let parse = rnix::Root::parse(&text);
-    if !parse.errors().is_empty() {
-        return None;
-    }
-    let green = parse.syntax().green().to_owned();
-    Some(Prefetched { text, green })
+    let ast = crate::parse::parse_fast(&text).ok()?;
+    Some(Prefetched { text, ast })
 }
 
-/// Queues the `.nix` files named by plain path literals (no interpolation) in a tree.
-fn enqueue_named_files(shared: &Shared, file: &Path, green: &GreenNode) {
+/// Queues the `.nix` files named by a file's plain path literals (no interpolation).
+fn enqueue_named_files<'a>(shared: &Shared, file: &Path, literals: impl Iterator<Item = &'a str>) {
     let Some(dir) = file.parent() else {
         return;
     };
-    let root = rnix::SyntaxNode::new_root(green.clone());
     let mut found = Vec::new();
-    for node in root.descendants() {
-        let literal = match node.kind() {
-            SyntaxKind::NODE_PATH_REL | SyntaxKind::NODE_PATH_ABS => {
-                let mut tokens = node.children_with_tokens();
-                match (tokens.next(), tokens.next()) {
-                    (Some(rowan::NodeOrToken::Token(t)), None) => t.text().to_string(),
-                    _ => continue,
-                }
-            }
-            _ => continue,
-        };
-        let path = crate::lower::canonicalize_lexically(&dir.join(&literal));
+    for literal in literals {
+        if literal.starts_with('~') {
+            continue; // the home directory is the evaluator's to know
+        }
+        let path = crate::lower::canonicalize_lexically(&dir.join(literal));
         if shared.exclude.as_ref().is_some_and(|x| path.starts_with(x)) {
             continue;
         }
@@ -313,8 +305,9 @@ mod tests {
         }
     }
 
-    fn tree(text: &str) -> GreenNode {
-        rnix::Root::parse(text).syntax().green().to_owned()
+    fn literals(text: &str) -> Vec<String> {
+        let ast = crate::parse::parse_fast(text).expect("parses");
+        ast.plain_paths().map(str::to_owned).collect()
     }
 
     fn fixture(name: &str) -> PathBuf {
@@ -339,13 +332,13 @@ mod tests {
         let a = dir.join("a.nix");
         p.scan(
             &a,
-            tree("{ imports = [ ./b.nix ./sub ./missing.nix ]; data = ./c.txt; }"),
+            literals("{ imports = [ ./b.nix ./sub ./missing.nix ]; data = ./c.txt; }"),
         );
         let b = dir.join("b.nix");
         p.wait_for(&b);
         let got = p.take(&b).expect("b.nix was prefetched");
         assert_eq!(got.text, "{ x = import ./c.nix; }");
-        assert_eq!(got.green, tree("{ x = import ./c.nix; }"));
+        assert_eq!(got.ast.plain_paths().collect::<Vec<_>>(), ["./c.nix"]);
         // A directory stands for its default.nix; b.nix's own import is followed.
         let sub = dir.join("sub/default.nix");
         p.wait_for(&sub);
@@ -367,7 +360,7 @@ mod tests {
         };
         p.scan(
             &dir.join("a.nix"),
-            tree("[ ./broken.nix ./store/s.nix ./c.nix ]"),
+            literals("[ ./broken.nix ./store/s.nix ./c.nix ]"),
         );
         p.wait_for(&dir.join("c.nix"));
         p.wait_for(&dir.join("broken.nix"));

@@ -1,7 +1,10 @@
-//! Parsing: source text to rnix's lossless tree plus every syntax error found.
+//! Syntax errors: rnix's lossless, error-tolerant parse and its errors mapped to the positions
+//! and messages Nix gives.
 //!
-//! Parsing never fails and never panics: it returns the tree and all its errors, each with a
-//! span. Lowering adds the errors Nix reports at parse time that rnix does not (undefined
+//! Evaluation parses with our own parser (`crate::parse`), which stops at the first error;
+//! this parse describes the errors of a file that does not parse, and gives editors a tree
+//! of it. It never fails and never panics: it returns the tree and all its errors, each with a
+//! span. Lowering adds the errors Nix reports at parse time that no grammar sees (undefined
 //! variables, duplicate attributes, …).
 
 use rnix::{SyntaxKind, TextRange};
@@ -33,6 +36,21 @@ pub fn span_of(file: FileId, range: TextRange) -> Span {
 pub struct Parsed {
     pub root: rnix::Root,
     pub errors: Vec<SyntaxError>,
+}
+
+/// rnix's parser recurses once per nesting level without growing the stack, and every level
+/// needs at least one byte of source: parsing (and dropping the tree) on a stack sized by the
+/// input means no input can overflow it. Inputs beyond `MAX_INPUT` get the largest stack
+/// (4 GiB of address space, mapped lazily); such files are generated data, never deeply
+/// nested.
+const STACK_BASE: usize = 1 << 20;
+const STACK_PER_BYTE: usize = 1024;
+const MAX_INPUT: usize = 4 << 20;
+
+/// Parses `text` with rnix and runs `f` on the result, on a stack large enough for any input.
+pub fn with_parsed<R>(file: FileId, text: &str, f: impl FnOnce(&Parsed) -> R) -> R {
+    let stack = STACK_BASE + text.len().min(MAX_INPUT) * STACK_PER_BYTE;
+    stacker::grow(stack, || f(&parse(file, text)))
 }
 
 pub fn parse(file: FileId, text: &str) -> Parsed {

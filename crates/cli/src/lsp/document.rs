@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use lsp_types::{Position, Range, Uri};
-use ntop_eval::check::scope::PathLiteral;
+use ntop_eval::check::PathLiteral;
 use ntop_eval::check::TextRange;
 use ntop_eval::check::{self, Analysis, BindingId, Reference};
 use ntop_eval::source::{add_source, FileId, Origin};

@@ -3,7 +3,7 @@
 use rnix::TextRange;
 
 use super::globals;
-use super::scope::{Binding, BindingId, BindingKind, FrameKind, Index};
+use super::index::{Binding, BindingId, BindingKind, FrameKind, Index};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 

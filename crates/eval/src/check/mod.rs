@@ -1,26 +1,37 @@
 //! Static analysis: what `ntop check` and the language server report without evaluating.
 //!
-//! A file is parsed ([`crate::syntax`]), walked once to resolve every name ([`scope`]) and
-//! linted ([`lints`]). The result is an [`Analysis`]: the diagnostics and the scope [`Index`]
-//! that the language server answers hover and go-to-definition from.
+//! A file is parsed by our parser and run through lowering — the one semantic pass — with the
+//! name resolver recording every binding and reference into an [`Index`]; the index is linted
+//! ([`lints`]). The result is an [`Analysis`]: the diagnostics and the index that the language
+//! server answers hover and go-to-definition from. A file that does not parse gets rnix's
+//! syntax errors, and its index from rnix's error-tolerant tree ([`rowan`]), lowered the same
+//! way.
 //!
 //! **Invariant**: a file with no error-severity finding is one that evaluation parses and
-//! lowers without error (the walker reports exactly lowering's errors, with the same codes and
+//! lowers without error (the same pass reports the same errors, with the same codes and
 //! spans); warnings never stop evaluation. A file with syntax errors gets only those: the tree
 //! is still indexed, but lints on a broken tree would be noise.
 
 mod globals;
+pub mod index;
 mod lints;
-pub mod scope;
+mod rowan;
 #[cfg(test)]
 mod tests;
 
-/// The byte ranges the index is expressed in.
-pub use rnix::TextRange;
-pub use scope::{Binding, BindingId, BindingKind, Index, Reference, Target};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub use index::{
+    Binding, BindingId, BindingKind, Frame, FrameKind, Index, PathLiteral, Reference, Target,
+    TextRange,
+};
 
 use crate::diagnostic::Diagnostic;
+use crate::lower::LowerContext;
 use crate::source::FileId;
+use crate::symbol::Symbol;
+use crate::value::Value;
 
 pub struct Analysis {
     /// Every finding, in source order.
@@ -34,27 +45,56 @@ impl Analysis {
     }
 }
 
+thread_local! {
+    /// The globals as lowering sees them, by name only (no machine is needed to check).
+    static GLOBALS: HashMap<Symbol, Value> = globals::names()
+        .iter()
+        .map(|n| (Symbol::new(n), Value::Null))
+        .collect();
+}
+
 /// Parses and analyses `text`, whose spans are reported in `file`.
 pub fn analyse(file: FileId, text: &str) -> Analysis {
-    // rnix's parser recurses once per nesting level: give it (and the walk, and dropping the
-    // tree) a stack sized by the input, as evaluation does.
-    const BASE: usize = 1 << 20;
-    const PER_BYTE: usize = 1024;
-    const MAX_INPUT: usize = 4 << 20;
-    let stack = BASE + text.len().min(MAX_INPUT) * PER_BYTE;
-    stacker::grow(stack, || {
-        let parsed = crate::syntax::parse(file, text);
-        let (index, found) = scope::walk(file, &parsed.root);
-        let mut diagnostics: Vec<Diagnostic> = if parsed.errors.is_empty() {
-            let mut d = found;
-            d.extend(lints::lints(file, &index));
-            d
-        } else {
-            parsed.errors.into_iter().map(Diagnostic::from).collect()
+    GLOBALS.with(|globals| {
+        let ctx = LowerContext {
+            file,
+            // Paths are not read: any directory will do, and `~` needs no real home.
+            base_dir: Path::new("/"),
+            home: Some(Path::new("/")),
+            globals,
+            outer_frame: None,
         };
-        diagnostics.sort_by_key(|d| (d.span.map(|s| (s.start, s.end)), d.severity, d.code));
-        Analysis { diagnostics, index }
+        let analysis = match crate::parse::parse_fast(text) {
+            Ok(ast) => {
+                let (index, mut diagnostics) = crate::lower::analyse(&ctx, text, &ast);
+                diagnostics.extend(lints::lints(file, &index));
+                Analysis { diagnostics, index }
+            }
+            Err(failure) => {
+                let (errors, index) = crate::syntax::with_parsed(file, text, |parsed| {
+                    let ast = rowan::convert(&parsed.root);
+                    let (index, _) = crate::lower::analyse(&ctx, text, &ast);
+                    (parsed.errors.clone(), index)
+                });
+                let errors = if errors.is_empty() {
+                    crate::parse::describe_failure(file, text, failure)
+                } else {
+                    errors
+                };
+                Analysis {
+                    diagnostics: errors.into_iter().map(Diagnostic::from).collect(),
+                    index,
+                }
+            }
+        };
+        sorted(analysis)
     })
+}
+
+fn sorted(mut a: Analysis) -> Analysis {
+    a.diagnostics
+        .sort_by_key(|d| (d.span.map(|s| (s.start, s.end)), d.severity, d.code));
+    a
 }
 
 /// Whether `name` is a builtin or another global every file sees (`map`, `true`, `__sub`).

@@ -1,7 +1,6 @@
 use std::path::Path;
 
 use super::*;
-use crate::diagnostic::Severity;
 use crate::source::{add_source, Origin};
 
 fn findings(text: &str) -> Vec<String> {
@@ -159,76 +158,265 @@ fn globals_agree_with_the_evaluator() {
     );
 }
 
-/// On every language fixture, the checker's errors are exactly lowering's (code and span).
-#[test]
-fn errors_agree_with_lowering_on_the_fixtures() {
-    let m = crate::Machine::new(Box::new(crate::io::StdIO), Default::default());
-    let globals = m.globals().clone();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../nix-fixtures");
+/// The fixtures every resolution test runs over: the language, builtins and checker cases and
+/// the bundled Nix code.
+fn fixture_files() -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
-    for sub in ["lang", "check"] {
-        if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.extension().is_some_and(|x| x == "nix") {
-                    files.push(p);
-                }
+    let mut dirs = vec![
+        root.join("nix-fixtures/lang"),
+        root.join("nix-fixtures/builtins"),
+        root.join("nix-fixtures/check"),
+        root.join("nix-fixtures/modules"),
+        root.join("bundle"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "nix") {
+                files.push(p);
             }
         }
     }
     files.sort();
-    assert!(files.len() > 100, "fixtures not found");
-    let home = Path::new("/home/test");
+    assert!(files.len() > 500, "fixtures not found");
+    files
+}
+
+/// What a reference resolves to, comparable across trees: the binding's frame and slot, or a
+/// `with` lookup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Resolved {
+    Slot { frame: usize, slot: usize },
+    With,
+}
+
+/// The index's view: every reference to a binding or a `with`, by its range.
+fn index_view(index: &Index) -> Vec<((u32, u32), String, Resolved)> {
+    let mut out: Vec<_> = index
+        .references
+        .iter()
+        .filter_map(|r| {
+            let resolved = match r.target {
+                Target::Binding(b) => {
+                    let frame = index.bindings[b].frame;
+                    let slot = index.frames[frame]
+                        .bindings
+                        .iter()
+                        .position(|&x| x == b)
+                        .expect("a binding is in its frame");
+                    Resolved::Slot { frame, slot }
+                }
+                Target::With => Resolved::With,
+                Target::Global | Target::Undefined => return None,
+            };
+            Some((
+                (r.range.start().into(), r.range.end().into()),
+                r.name.clone(),
+                resolved,
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Evaluation's view: walks lowered code with the frames the machine builds (a frame per
+/// lambda call, `let` and recursive set, a one-slot frame per `with`), numbering frames in the
+/// order lowering creates them, and reads off which frame and slot each variable reads.
+struct IrWalk {
+    /// Open frames: their number and slot names (a `with` has none).
+    stack: Vec<Option<(usize, Vec<crate::symbol::Symbol>)>>,
+    frames: usize,
+    found: Vec<((u32, u32), String, Resolved)>,
+}
+
+impl IrWalk {
+    fn push(&mut self, names: Vec<crate::symbol::Symbol>) {
+        self.stack.push(Some((self.frames, names)));
+        self.frames += 1;
+    }
+
+    fn expr(&mut self, e: crate::ir::ExprRef) {
+        use crate::ir::*;
+        match e {
+            Expr::Var(v) => {
+                let frame = &self.stack[self.stack.len() - 1 - v.depth as usize];
+                let (frame, names) = frame.as_ref().expect("a variable never reads a with frame");
+                self.found.push((
+                    (v.span.start, v.span.end),
+                    names[v.index as usize].to_string(),
+                    Resolved::Slot {
+                        frame: *frame,
+                        slot: v.index as usize,
+                    },
+                ));
+            }
+            Expr::WithVar(w) => {
+                for &d in w.with_depths {
+                    assert!(self.stack[self.stack.len() - 1 - d as usize].is_none());
+                }
+                self.found.push((
+                    (w.span.start, w.span.end),
+                    w.name.to_string(),
+                    Resolved::With,
+                ));
+            }
+            Expr::Const(_) | Expr::Resolved(_) | Expr::CurPos(_) => {}
+            Expr::Lambda(l) => {
+                let names = match &l.param {
+                    Param::Ident(x) => vec![*x],
+                    Param::Formals(f) => f.entries.iter().map(|e| e.name).chain(f.at).collect(),
+                };
+                self.push(names);
+                if let Param::Formals(f) = &l.param {
+                    for d in f.entries.iter().filter_map(|e| e.default) {
+                        self.expr(d);
+                    }
+                }
+                self.expr(l.body);
+                self.stack.pop();
+            }
+            Expr::Call(c) => {
+                self.expr(c.function);
+                c.args.iter().for_each(|a| self.expr(a));
+            }
+            Expr::Attrs(a) => self.bindings(&a.bindings, a.recursive, None),
+            Expr::Let(l) => self.bindings(&l.bindings, true, Some(l.body)),
+            Expr::List(items) => items.iter().for_each(|i| self.expr(i)),
+            Expr::Select(s) => {
+                self.expr(s.expr);
+                self.keys(s.path);
+                if let Some(d) = s.default {
+                    self.expr(d);
+                }
+            }
+            Expr::HasAttr(h) => {
+                self.expr(h.expr);
+                self.keys(h.path);
+            }
+            Expr::With(w) => {
+                self.expr(w.namespace);
+                self.stack.push(None);
+                self.expr(w.body);
+                self.stack.pop();
+            }
+            Expr::If(i) => [i.cond, i.then, i.otherwise]
+                .iter()
+                .for_each(|e| self.expr(e)),
+            Expr::Assert(a) => [a.cond, a.body].iter().for_each(|e| self.expr(e)),
+            Expr::Not(e, _) => self.expr(e),
+            Expr::Binary(b) => [b.lhs, b.rhs].iter().for_each(|e| self.expr(e)),
+            Expr::Concat(c) => c.parts.iter().for_each(|(e, _)| self.expr(e)),
+        }
+    }
+
+    fn keys(&mut self, keys: &[crate::ir::AttrKey]) {
+        for k in keys {
+            if let crate::ir::AttrKey::Dynamic(e) = k {
+                self.expr(e);
+            }
+        }
+    }
+
+    fn bindings(
+        &mut self,
+        b: &crate::ir::Bindings,
+        recursive: bool,
+        body: Option<crate::ir::ExprRef>,
+    ) {
+        use crate::ir::BindingValue;
+        if recursive {
+            self.push(b.statics.iter().map(|s| s.name).collect());
+        }
+        b.inherit_sources.iter().for_each(|e| self.expr(e));
+        for s in b.statics.iter() {
+            match &s.value {
+                BindingValue::Expr(e) | BindingValue::Inherit(e) => self.expr(e),
+                BindingValue::InheritFrom { .. } => {}
+            }
+        }
+        for d in b.dynamics.iter() {
+            self.expr(d.name);
+            self.expr(d.value);
+        }
+        if let Some(body) = body {
+            self.expr(body);
+        }
+        if recursive {
+            self.stack.pop();
+        }
+    }
+}
+
+/// On every fixture, every reference resolves to the same binding (the same frame and slot)
+/// in the index the checker and the editor read, in the index of rnix's tree of the same file,
+/// and in the code evaluation runs.
+#[test]
+fn references_resolve_alike_for_the_checker_the_editor_and_evaluation() {
+    let m = crate::Machine::new(Box::new(crate::io::StdIO), Default::default());
+    let globals = m.globals().clone();
     let mut mismatches = Vec::new();
-    let mut with_errors = 0;
-    for path in &files {
-        let Ok(text) = std::fs::read_to_string(path) else {
+    let mut references = 0;
+    for path in fixture_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(ast) = crate::parse::parse_fast(&text) else {
             continue;
         };
         let file = add_source(Origin::File(path.clone()), text.as_str().into());
-        let ours: Vec<(&str, u32, u32)> = analyse(file, &text)
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| {
-                let s = d.span.expect("checker findings have spans");
-                (d.code, s.start, s.end)
-            })
-            .collect();
-        let theirs: Vec<(&str, u32, u32)> = stacker::grow(64 << 20, || {
-            let parsed = crate::syntax::parse(file, &text);
-            let errors = if parsed.errors.is_empty() {
-                let ctx = crate::lower::LowerContext {
-                    file,
-                    base_dir: path.parent().unwrap_or(Path::new("/")),
-                    home: Some(home),
-                    globals: &globals,
-                    outer_frame: None,
-                };
-                crate::lower::lower_root(&ctx, &parsed.root)
-                    .err()
-                    .unwrap_or_default()
-            } else {
-                parsed.errors
+        let checker = index_view(&analyse(file, &text).index);
+        references += checker.len();
+        let from_rnix = crate::syntax::with_parsed(file, &text, |parsed| {
+            let converted = super::rowan::convert(&parsed.root);
+            let ctx = crate::lower::LowerContext {
+                file,
+                base_dir: Path::new("/"),
+                home: Some(Path::new("/")),
+                globals: &globals,
+                outer_frame: None,
             };
-            let mut v: Vec<(&str, u32, u32)> = errors
-                .iter()
-                .map(|e| (e.code, e.span.start, e.span.end))
-                .collect();
-            v.sort_by_key(|&(c, s, e)| (s, e, c));
-            v
+            index_view(&crate::lower::analyse(&ctx, &text, &converted).0)
         });
-        with_errors += usize::from(!theirs.is_empty());
-        let mut ours = ours;
-        ours.sort_by_key(|&(c, s, e)| (s, e, c));
-        if ours != theirs {
+        if from_rnix != checker {
             mismatches.push(format!(
-                "{}: checker {ours:?}, lowering {theirs:?}",
+                "{}: rnix's tree resolves {from_rnix:?}, ours {checker:?}",
                 path.display()
             ));
         }
+        let code = crate::lower::code::Code::new();
+        let ctx = crate::lower::LowerContext {
+            file,
+            base_dir: path.parent().unwrap_or(Path::new("/")),
+            home: Some(Path::new("/home/test")),
+            globals: &globals,
+            outer_frame: None,
+        };
+        let Ok(expr) = crate::lower::lower(&ctx, &text, &ast, &code) else {
+            continue;
+        };
+        let mut walk = IrWalk {
+            stack: Vec::new(),
+            frames: 0,
+            found: Vec::new(),
+        };
+        walk.expr(expr);
+        walk.found.sort_by(|a, b| a.0.cmp(&b.0));
+        if walk.found != checker {
+            mismatches.push(format!(
+                "{}: evaluation reads {:?}, the index says {checker:?}",
+                path.display(),
+                walk.found
+            ));
+        }
     }
-    assert!(with_errors >= 10, "only {with_errors} fixtures with errors");
+    assert!(references > 5000, "only {references} references");
     assert!(
         mismatches.is_empty(),
         "{} mismatches:\n{}",

@@ -3,16 +3,14 @@
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use rowan::ast::AstNode;
-
 use super::Machine;
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::ir::ExprRef;
-use crate::lower::{lower_root, LowerContext};
+use crate::lower::LowerContext;
 use crate::source::{add_source, Origin, Span};
 use crate::symbol::Symbol;
-use crate::syntax::{parse, SyntaxError};
+use crate::syntax::SyntaxError;
 use crate::thunk::Thunk;
 use crate::value::Value;
 
@@ -46,12 +44,6 @@ impl SearchPathEntry {
     }
 }
 
-const PARSE_STACK_BASE: usize = 1 << 20;
-const PARSE_STACK_PER_BYTE: usize = 1024;
-/// Inputs beyond this size are parsed on the largest stack (4 GiB of address space, mapped
-/// lazily); such files are generated data, never deeply nested.
-const PARSE_STACK_MAX_INPUT: usize = 4 << 20;
-
 impl Machine {
     /// Parses and lowers source text; syntax errors become one evaluation error holding all.
     pub fn compile(
@@ -70,7 +62,7 @@ impl Machine {
         &mut self,
         origin: Origin,
         text: Rc<str>,
-        tree: Option<rowan::GreenNode>,
+        tree: Option<crate::parse::Ast>,
         base_dir: &Path,
         outer_frame: Option<&[Symbol]>,
     ) -> EvalResult<ExprRef> {
@@ -78,40 +70,22 @@ impl Machine {
             (Origin::File(path), Some(_), None) => Some(path.clone()),
             _ => None,
         };
-        let prefetch = self.prefetch.as_ref();
         let file = add_source(origin, text.clone());
         let home = self.io.get_env("HOME").map(PathBuf::from);
         let globals = self.globals().clone();
-        // rnix's parser recurses once per nesting level without growing the stack, and every
-        // level needs at least one byte of source: give parsing (and dropping the tree) a stack
-        // sized by the input, so that no input can overflow it.
-        let stack = PARSE_STACK_BASE + text.len().min(PARSE_STACK_MAX_INPUT) * PARSE_STACK_PER_BYTE;
-        stacker::grow(stack, || {
-            let parsed = match tree
-                .map(rnix::SyntaxNode::new_root)
-                .and_then(rnix::Root::cast)
-            {
-                Some(root) => crate::syntax::Parsed {
-                    root,
-                    errors: Vec::new(),
-                },
-                None => parse(file, &text),
-            };
-            if !parsed.errors.is_empty() {
-                return Err(syntax_error(parsed.errors));
-            }
-            if let (Some(path), Some(prefetch)) = (&scan_for_imports, prefetch) {
-                prefetch.scan(path, parsed.root.syntax().green().to_owned());
-            }
-            let ctx = LowerContext {
-                file,
-                base_dir,
-                home: home.as_deref(),
-                globals: &globals,
-                outer_frame,
-            };
-            lower_root(&ctx, &parsed.root).map_err(syntax_error)
-        })
+        let ctx = LowerContext {
+            file,
+            base_dir,
+            home: home.as_deref(),
+            globals: &globals,
+            outer_frame,
+        };
+        let (expr, ast) =
+            crate::lower::compile(&mut self.code, &ctx, &text, tree).map_err(syntax_error)?;
+        if let (Some(path), Some(prefetch)) = (&scan_for_imports, &self.prefetch) {
+            prefetch.scan(path, ast.plain_paths().map(str::to_owned).collect());
+        }
+        Ok(expr)
     }
 
     /// `nix-instantiate --parse`: checks the text as evaluation would (syntax and scopes) and
@@ -122,18 +96,14 @@ impl Machine {
         text: &str,
         base_dir: &Path,
     ) -> EvalResult<String> {
-        self.compile(origin.clone(), text.into(), base_dir, None)?;
-        let file = add_source(origin, text.into());
+        self.compile(origin, text.into(), base_dir, None)?;
         let home = self.io.get_env("HOME").map(PathBuf::from);
-        let stack = PARSE_STACK_BASE + text.len().min(PARSE_STACK_MAX_INPUT) * PARSE_STACK_PER_BYTE;
-        Ok(stacker::grow(stack, || {
-            let parsed = parse(file, text);
-            parsed
-                .root
-                .expr()
-                .map(|e| crate::show::show_expr(&e, base_dir, home.as_deref()))
-                .unwrap_or_default()
-        }))
+        let ast = crate::parse::parse_fast(text)
+            .map_err(|f| EvalError::other("syntax::unexpected_token", f.message, None))?;
+        Ok(ast
+            .root
+            .map(|root| crate::show::show_node(&ast, text, root, base_dir, home.as_deref()))
+            .unwrap_or_default())
     }
 
     /// Evaluates an expression given as text (`-E`), relative paths against `base_dir`.
@@ -165,7 +135,15 @@ impl Machine {
     ) -> EvalResult<Value> {
         let resolved = self.resolve_import_path(path);
         let names: Vec<Symbol> = scope.names().collect();
-        let expr = self.load_file(&resolved, span, Some(&names))?;
+        // The same file with the same names lowers to the same code: lower it once.
+        let expr = match self.code.scoped(&resolved, &names) {
+            Some(expr) => expr,
+            None => {
+                let expr = self.load_file(&resolved, span, Some(&names))?;
+                self.code.remember_scoped(resolved, names, expr);
+                expr
+            }
+        };
         let values = scope.values().cloned().collect();
         let env = Env::with_values(values, self.root_env());
         self.eval(expr, &env)
@@ -190,7 +168,7 @@ impl Machine {
             return self.compile_tree(
                 Origin::File(path.to_path_buf()),
                 ready.text.into(),
-                Some(ready.green),
+                Some(ready.ast),
                 &base,
                 outer,
             );

@@ -102,6 +102,9 @@ pub struct Machine {
     /// Parses files ahead of their import on another core (set up by the CLI, with an
     /// `EvalIO` of its own that reads what `io` would outside the store).
     pub prefetch: Option<crate::prefetch::Prefetcher>,
+    /// The lowered code of every file compiled, freed with the machine (declared last: it is
+    /// dropped after everything that points into it).
+    pub(crate) code: crate::lower::CodeCache,
 }
 
 /// Grow the stack in segments of this size whenever less than `RED_ZONE` remains.
@@ -123,6 +126,7 @@ impl Machine {
             depth: 0,
             steps: 0,
             prefetch: None,
+            code: Default::default(),
         };
         m.globals = Rc::new(crate::builtins::globals(&m));
         crate::builtins::derivation::init(&mut m);

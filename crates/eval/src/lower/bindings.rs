@@ -6,49 +6,54 @@
 
 use std::collections::BTreeMap;
 
-use rnix::ast::{self, HasEntry};
-use rowan::ast::AstNode;
-
-use super::scope::{Resolution, Scope};
-use super::{leak, Lowerer};
+use super::scope::BindingInfo;
+use super::{Lowerer, Problem};
+use crate::check::index::{BindingKind, FrameKind};
+use crate::diagnostic::Diagnostic;
 use crate::ir::*;
-use crate::source::Span;
+use crate::parse::ast::{self, Attr, Bind, Node, NodeId};
 use crate::symbol::Symbol;
 
 pub struct PendingAttrs {
-    pub recursive: bool,
-    pub span: Span,
-    pub statics: BTreeMap<Symbol, PendingStatic>,
-    pub dynamics: Vec<PendingDynamic>,
-    pub inherit_sources: Vec<ast::Expr>,
+    recursive: bool,
+    /// The `rec` keyword, when written.
+    rec_token: Option<ast::Span>,
+    span: ast::Span,
+    statics: BTreeMap<Symbol, PendingStatic>,
+    dynamics: Vec<PendingDynamic>,
+    inherit_sources: Vec<NodeId>,
 }
 
-pub struct PendingStatic {
-    pub value: PendingValue,
-    pub span: Span,
+struct PendingStatic {
+    value: PendingValue,
+    /// Where errors about it point (the entry, or the inherited attribute).
+    span: ast::Span,
+    /// The name that defines it, and the whole definition (for the index).
+    name_range: ast::Span,
+    def_range: ast::Span,
 }
 
-pub struct PendingDynamic {
-    pub name: ast::Attr,
-    pub value: PendingValue,
-    pub span: Span,
+struct PendingDynamic {
+    name: Attr,
+    value: PendingValue,
+    span: ast::Span,
 }
 
-pub enum PendingValue {
-    Expr(ast::Expr),
+enum PendingValue {
+    Expr(NodeId),
     /// A set built from attribute paths (and literal sets merged into it).
     Nested(PendingAttrs),
     Inherit(Symbol),
     InheritFrom {
         source: u32,
-        name: Symbol,
     },
 }
 
 impl PendingAttrs {
-    pub fn new(recursive: bool, span: Span) -> PendingAttrs {
+    fn new(recursive: bool, rec_token: Option<ast::Span>, span: ast::Span) -> PendingAttrs {
         PendingAttrs {
             recursive,
+            rec_token,
             span,
             statics: BTreeMap::new(),
             dynamics: Vec::new(),
@@ -58,95 +63,157 @@ impl PendingAttrs {
 }
 
 impl Lowerer<'_> {
-    pub(super) fn collect_entries(
+    pub(super) fn attr_set(
         &mut self,
-        into: &mut PendingAttrs,
-        entries: impl Iterator<Item = ast::Entry>,
-    ) {
-        for entry in entries {
-            match entry {
-                ast::Entry::Inherit(inh) => self.collect_inherit(into, &inh),
-                ast::Entry::AttrpathValue(apv) => {
-                    let span = self.span(apv.syntax());
-                    let (Some(path), Some(value)) = (apv.attrpath(), apv.value()) else {
-                        continue;
-                    };
-                    let attrs: Vec<ast::Attr> = path.attrs().collect();
-                    self.collect_path(into, &attrs, value, span);
+        rec: Option<ast::Span>,
+        binds: ast::Range,
+        s: ast::Span,
+    ) -> ExprRef {
+        let recursive = rec.is_some();
+        let mut pending = PendingAttrs::new(recursive, rec, s);
+        self.collect_entries(&mut pending, binds);
+        let (bindings, _) = self.lower_pending(pending, BindingKind::RecAttr, None);
+        let code = self.code;
+        code.expr(Expr::Attrs(code.alloc(AttrsExpr {
+            recursive,
+            bindings,
+            span: self.span(s),
+        })))
+    }
+
+    pub(super) fn let_in(&mut self, binds: ast::Range, body: NodeId, s: ast::Span) -> ExprRef {
+        let mut pending = PendingAttrs::new(true, None, s);
+        self.collect_entries(&mut pending, binds);
+        if !pending.dynamics.is_empty() {
+            // Nix reports this at the `let`.
+            self.error(
+                self.span(s).start_point(),
+                "syntax::dynamic_let",
+                "dynamic attributes are not allowed in let",
+            );
+        }
+        let (bindings, body) = self.lower_pending(pending, BindingKind::Let, Some(body));
+        let code = self.code;
+        let body = body.expect("lowered inside the frame");
+        code.expr(Expr::Let(code.alloc(Let { bindings, body })))
+    }
+
+    pub(super) fn legacy_let(
+        &mut self,
+        keyword: ast::Span,
+        binds: ast::Range,
+        s: ast::Span,
+    ) -> ExprRef {
+        let span = self.span(s);
+        let kw = self.span(keyword);
+        self.warn(|| {
+            Diagnostic::warning(
+                "check::deprecated_let",
+                "the legacy 'let { … }' syntax is deprecated",
+                kw,
+            )
+            .with_label("legacy let")
+            .with_help("write 'let … in body' instead; the value is the 'body' binding")
+        });
+        let mut pending = PendingAttrs::new(true, None, s);
+        self.collect_entries(&mut pending, binds);
+        let (bindings, _) = self.lower_pending(pending, BindingKind::LegacyLet, None);
+        let code = self.code;
+        let set = code.expr(Expr::Attrs(code.alloc(AttrsExpr {
+            recursive: true,
+            bindings,
+            span,
+        })));
+        let path = code.slice(vec![AttrKey::Static(crate::sym!("body"))]);
+        code.expr(Expr::Select(code.alloc(Select {
+            expr: set,
+            path,
+            default: None,
+            span,
+        })))
+    }
+
+    fn collect_entries(&mut self, into: &mut PendingAttrs, binds: ast::Range) {
+        for &bind in self.ast.binds(binds) {
+            match bind {
+                Bind::Inherit { from, names, span } => {
+                    let source = from.map(|e| {
+                        into.inherit_sources.push(e);
+                        (into.inherit_sources.len() - 1) as u32
+                    });
+                    for &attr in self.ast.attrs(names) {
+                        let aspan = self.ast.attr_span(attr);
+                        let Some(name) = self.static_name(attr) else {
+                            self.error(
+                                self.span(aspan),
+                                "syntax::dynamic_inherit",
+                                "dynamic attributes are not allowed in inherit",
+                            );
+                            continue;
+                        };
+                        let value = match source {
+                            Some(source) => PendingValue::InheritFrom { source },
+                            None => PendingValue::Inherit(name),
+                        };
+                        if let Some(prev) = into.statics.get(&name) {
+                            let prev = prev.span;
+                            self.duplicate(name, aspan, prev);
+                            continue;
+                        }
+                        into.statics.insert(
+                            name,
+                            PendingStatic {
+                                value,
+                                span: aspan,
+                                name_range: aspan,
+                                def_range: span,
+                            },
+                        );
+                    }
+                }
+                Bind::Value { path, value, span } => {
+                    let attrs = self.ast.attrs(path);
+                    self.collect_path(into, attrs, value, span);
                 }
             }
         }
     }
 
-    fn collect_inherit(&mut self, into: &mut PendingAttrs, inh: &ast::Inherit) {
-        let source = inh.from().map(|from| {
-            into.inherit_sources.push(from.expr().unwrap_or_else(|| {
-                ast::Expr::cast(from.syntax().clone()).expect("inherit source")
-            }));
-            (into.inherit_sources.len() - 1) as u32
+    fn duplicate(&mut self, name: Symbol, span: ast::Span, previous: ast::Span) {
+        self.problems.push(Problem::Duplicate {
+            name,
+            span: self.span(span),
+            previous: self.span(previous),
         });
-        for attr in inh.attrs() {
-            let span = self.span(attr.syntax());
-            let Some(name) = self.static_attr_name(&attr) else {
-                self.error(
-                    span,
-                    "syntax::dynamic_inherit",
-                    "dynamic attributes are not allowed in inherit",
-                );
-                continue;
-            };
-            let value = match source {
-                Some(source) => PendingValue::InheritFrom { source, name },
-                None => PendingValue::Inherit(name),
-            };
-            if let Some(prev) = into.statics.get(&name) {
-                let prev_span = prev.span;
-                self.duplicate(name, span, prev_span);
-                continue;
-            }
-            into.statics.insert(name, PendingStatic { value, span });
-        }
-    }
-
-    fn duplicate(&mut self, name: Symbol, span: Span, previous: Span) {
-        let (line, col) = crate::source::source(previous.file).line_col(previous.start);
-        self.error(
-            span,
-            "syntax::duplicate_attribute",
-            format!(
-                "attribute '{name}' already defined at {}:{line}:{col}",
-                crate::source::source(previous.file).display_name()
-            ),
-        );
     }
 
     fn collect_path(
         &mut self,
         into: &mut PendingAttrs,
-        path: &[ast::Attr],
-        value: ast::Expr,
-        span: Span,
+        path: &[Attr],
+        value: NodeId,
+        span: ast::Span,
     ) {
-        let Some((first, rest)) = path.split_first() else {
+        let Some((&first, rest)) = path.split_first() else {
             return;
         };
-        let name = self.static_attr_name(first);
-        let Some(name) = name else {
+        let Some(name) = self.static_name(first) else {
             // A dynamic name: its subtree is never merged with anything.
             let value = if rest.is_empty() {
                 PendingValue::Expr(value)
             } else {
-                let mut nested = PendingAttrs::new(false, span);
+                let mut nested = PendingAttrs::new(false, None, span);
                 self.collect_path(&mut nested, rest, value, span);
                 PendingValue::Nested(nested)
             };
             into.dynamics.push(PendingDynamic {
-                name: first.clone(),
+                name: first,
                 value,
                 span,
             });
             return;
         };
+        let name_range = self.ast.attr_span(first);
         if rest.is_empty() {
             match into.statics.get_mut(&name) {
                 None => {
@@ -155,20 +222,20 @@ impl Lowerer<'_> {
                         PendingStatic {
                             value: PendingValue::Expr(value),
                             span,
+                            name_range,
+                            def_range: span,
                         },
                     );
                 }
                 Some(existing) => {
                     // Two definitions of one name merge only when both are attribute sets.
-                    let literal = match &value {
-                        ast::Expr::AttrSet(s) => Some(s.clone()),
+                    let literal = match self.ast.node(value) {
+                        Node::AttrSet { binds, .. } => Some(binds),
                         _ => None,
                     };
                     let prev_span = existing.span;
                     match (self.as_nested(existing), literal) {
-                        (Some(nested), Some(set)) => {
-                            self.collect_entries(nested, set.entries());
-                        }
+                        (Some(nested), Some(binds)) => self.collect_entries(nested, binds),
                         _ => self.duplicate(name, span, prev_span),
                     }
                 }
@@ -176,8 +243,10 @@ impl Lowerer<'_> {
             return;
         }
         let existing = into.statics.entry(name).or_insert_with(|| PendingStatic {
-            value: PendingValue::Nested(PendingAttrs::new(false, span)),
+            value: PendingValue::Nested(PendingAttrs::new(false, None, span)),
             span,
+            name_range,
+            def_range: span,
         });
         let prev_span = existing.span;
         match self.as_nested(existing) {
@@ -189,12 +258,12 @@ impl Lowerer<'_> {
     /// Turns a binding into a mergeable nested set if it is one (a path-built set or a set
     /// literal); `None` if it is any other expression.
     fn as_nested<'p>(&mut self, existing: &'p mut PendingStatic) -> Option<&'p mut PendingAttrs> {
-        if let PendingValue::Expr(ast::Expr::AttrSet(set)) = &existing.value {
-            let set = set.clone();
-            let span = self.span(set.syntax());
-            let mut nested = PendingAttrs::new(set.rec_token().is_some(), span);
-            self.collect_entries(&mut nested, set.entries());
-            existing.value = PendingValue::Nested(nested);
+        if let PendingValue::Expr(e) = existing.value {
+            if let Node::AttrSet { rec, binds } = self.ast.node(e) {
+                let mut nested = PendingAttrs::new(rec.is_some(), rec, self.ast.span(e));
+                self.collect_entries(&mut nested, binds);
+                existing.value = PendingValue::Nested(nested);
+            }
         }
         match &mut existing.value {
             PendingValue::Nested(n) => Some(n),
@@ -202,30 +271,67 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Lowers collected bindings. For a recursive set (or `let`) the statics get a frame whose
-    /// slot `i` is static binding `i` (in name order); values, dynamic names and inherit sources
-    /// are lowered inside it, while `inherit x;` looks outside it.
-    pub(super) fn lower_pending(&mut self, recursive: bool, pending: PendingAttrs) -> Bindings {
+    /// Lowers collected bindings (and `body`, in their frame). For a recursive set (or `let`)
+    /// the statics get a frame whose slot `i` is static binding `i` (in name order); values,
+    /// dynamic names and inherit sources are lowered inside it, while `inherit x;` looks
+    /// outside it. `kind` is what the index calls these bindings.
+    fn lower_pending(
+        &mut self,
+        pending: PendingAttrs,
+        kind: BindingKind,
+        body: Option<NodeId>,
+    ) -> (Bindings, Option<ExprRef>) {
+        let recursive = pending.recursive;
         if recursive {
-            let names = pending
-                .statics
-                .keys()
-                .enumerate()
-                .map(|(i, n)| (*n, i as u32))
-                .collect();
-            self.scopes.push(Scope::Frame(names));
+            let names: Vec<Symbol> = pending.statics.keys().copied().collect();
+            let info = self.scopes.recording().then(|| {
+                let frame = match kind {
+                    BindingKind::Let => FrameKind::Let,
+                    BindingKind::LegacyLet => FrameKind::LegacyLet,
+                    _ => FrameKind::Rec {
+                        rec_token: pending
+                            .rec_token
+                            .map(|t| crate::check::index::text_range(t.start, t.end)),
+                    },
+                };
+                let bindings = pending
+                    .statics
+                    .values()
+                    .map(|st| BindingInfo {
+                        kind,
+                        name_range: st.name_range,
+                        def_range: st.def_range,
+                    })
+                    .collect();
+                (frame, bindings)
+            });
+            self.scopes.push_frame(&names, info);
+            if kind == BindingKind::RecAttr {
+                if let Some(st) = pending.statics.get(&crate::sym!("__overrides")) {
+                    let span = self.span(st.name_range);
+                    self.warn(|| {
+                        Diagnostic::warning(
+                            "check::deprecated_overrides",
+                            "'__overrides' in a recursive set is deprecated",
+                            span,
+                        )
+                        .with_label("overrides the set's attributes")
+                        .with_help("use the '//' operator or a fixed point (lib.extends) instead")
+                    });
+                }
+            }
         }
         let inherit_sources: Vec<ExprRef> = pending
             .inherit_sources
             .iter()
-            .map(|e| self.expr(e))
+            .map(|&e| self.expr(e))
             .collect();
         let skip = usize::from(recursive);
         let mut statics = Vec::with_capacity(pending.statics.len());
         for (name, st) in pending.statics {
             let value = match st.value {
                 PendingValue::Expr(e) => {
-                    let lowered = self.expr(&e);
+                    let lowered = self.expr(e);
                     if let Expr::Lambda(l) = lowered {
                         if l.name.get().is_none() {
                             l.name.set(Some(name));
@@ -235,65 +341,66 @@ impl Lowerer<'_> {
                 }
                 PendingValue::Nested(n) => BindingValue::Expr(self.nested(n)),
                 PendingValue::Inherit(var) => {
-                    let resolved = self.scopes.resolve(var, st.span, skip);
-                    match resolved {
-                        Resolution::Undefined => {
-                            self.error(
-                                st.span,
-                                "syntax::undefined_variable",
-                                format!("undefined variable '{var}'"),
-                            );
+                    let r = self.scopes.reference(var, st.span, skip, None, false);
+                    let span = self.span(st.span);
+                    match self.resolved(r, var, span) {
+                        Some(e) => BindingValue::Inherit(e),
+                        None => {
+                            self.undefined(var, span, skip);
                             BindingValue::Inherit(self.placeholder())
                         }
-                        r => BindingValue::Inherit(leak(r.into_expr().expect("defined"))),
                     }
                 }
-                PendingValue::InheritFrom { source, .. } => BindingValue::InheritFrom {
+                PendingValue::InheritFrom { source } => BindingValue::InheritFrom {
                     source,
-                    span: st.span,
+                    span: self.span(st.span),
                 },
             };
             statics.push(StaticBinding {
                 name,
                 value,
-                span: st.span,
+                span: self.span(st.span),
             });
         }
-        let dynamics = pending
+        let dynamics: Vec<DynamicBinding> = pending
             .dynamics
             .into_iter()
             .map(|d| {
-                let name = match self.attr_key(&d.name) {
+                let name = match self.attr_key(d.name) {
                     AttrKey::Dynamic(e) => e,
                     AttrKey::Static(_) => unreachable!("static names were collected as statics"),
                 };
                 let value = match d.value {
-                    PendingValue::Expr(e) => self.expr(&e),
+                    PendingValue::Expr(e) => self.expr(e),
                     PendingValue::Nested(n) => self.nested(n),
                     _ => unreachable!("inherits are always static"),
                 };
                 DynamicBinding {
                     name,
                     value,
-                    span: d.span,
+                    span: self.span(d.span),
                 }
             })
             .collect();
+        let body = body.map(|b| self.expr(b));
         if recursive {
             self.scopes.pop();
         }
-        Bindings {
-            statics: statics.into(),
-            dynamics,
-            inherit_sources: inherit_sources.into(),
-        }
+        let code = self.code;
+        let bindings = Bindings {
+            statics: code.slice(statics),
+            dynamics: code.slice(dynamics),
+            inherit_sources: code.slice(inherit_sources),
+        };
+        (bindings, body)
     }
 
     fn nested(&mut self, n: PendingAttrs) -> ExprRef {
         let recursive = n.recursive;
-        let span = n.span;
-        let bindings = self.lower_pending(recursive, n);
-        leak(Expr::Attrs(Box::new(AttrsExpr {
+        let span = self.span(n.span);
+        let (bindings, _) = self.lower_pending(n, BindingKind::RecAttr, None);
+        let code = self.code;
+        code.expr(Expr::Attrs(code.alloc(AttrsExpr {
             recursive,
             bindings,
             span,

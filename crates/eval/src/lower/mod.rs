@@ -1,13 +1,19 @@
-//! Lowering: rnix's syntax tree to the evaluator's IR.
+//! Lowering: the syntax tree ([`crate::parse::ast`]) to the evaluator's IR — the one semantic
+//! pass over a file.
 //!
 //! This is where Nix's parse-time semantics live: variables are resolved to frame slots (or to
-//! `with` lookups, or to builtins), nested attribute paths are merged, the operators that Nix
-//! defines as calls (`-`, `*`, `/`, `<`, unary minus, `<path>`) are desugared, string escapes and
-//! indentation are processed, and paths are made absolute against the file's directory. Every
+//! `with` lookups, or to builtins) by the one name resolver ([`scope`]), nested attribute
+//! paths are merged, the operators that Nix defines as calls (`-`, `*`, `/`, `<`, unary minus,
+//! `<path>`) are desugared, and paths are made absolute against the file's directory. Every
 //! error found is collected; lowering never stops at the first.
+//!
+//! The same pass serves `ntop check` and the language server: [`analyse`] runs it with the
+//! resolver recording every binding and reference into an index, on a throwaway arena.
 
 mod bindings;
-mod scope;
+pub mod code;
+mod consts;
+pub mod scope;
 pub mod strings;
 #[cfg(test)]
 mod tests;
@@ -15,18 +21,18 @@ mod tests;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rnix::ast::{self, AstToken, HasEntry};
-use rowan::ast::AstNode;
-
+use crate::check::index::{text_range, BindingKind, FrameKind, Index, PathLiteral};
+use crate::diagnostic::Diagnostic;
 use crate::ir::*;
+use crate::parse::ast::{self, Ast, Attr, Node, NodeId, Part};
 use crate::source::{FileId, Span};
 use crate::symbol::Symbol;
-use crate::syntax::{span_of, SyntaxError};
-use crate::value::{NixString, Value};
-use scope::{Scope, Scopes};
-use strings::Piece;
+use crate::syntax::SyntaxError;
+use crate::value::Value;
+use code::Code;
+use scope::{BindingInfo, Resolution, Resolver};
 
-pub use bindings::PendingAttrs;
+pub use code::CodeCache;
 
 /// What lowering needs to know about its surroundings.
 pub struct LowerContext<'a> {
@@ -41,222 +47,426 @@ pub struct LowerContext<'a> {
     pub outer_frame: Option<&'a [Symbol]>,
 }
 
-pub struct Lowerer<'a> {
-    ctx: &'a LowerContext<'a>,
-    scopes: Scopes<'a>,
-    errors: Vec<SyntaxError>,
+/// Parses `text` (unless its tree is given, parsed ahead of time) and lowers it into an arena
+/// of its own, kept by `cache` for the machine's lifetime. Returns the code and the tree.
+pub fn compile(
+    cache: &mut CodeCache,
+    ctx: &LowerContext<'_>,
+    text: &str,
+    ast: Option<Ast>,
+) -> Result<(ExprRef, Ast), Vec<SyntaxError>> {
+    let ast = match ast {
+        Some(ast) => ast,
+        None => crate::parse::parse(ctx.file, text)?,
+    };
+    let code = Code::new();
+    let expr = lower(ctx, text, &ast, &code)?;
+    cache.keep(code);
+    Ok((expr, ast))
 }
 
-/// Lowers a parsed file. The result is leaked: lowered code lives for the whole evaluation.
-pub fn lower_root(ctx: &LowerContext<'_>, root: &ast::Root) -> Result<ExprRef, Vec<SyntaxError>> {
+/// Lowers a parsed file into `code`.
+pub fn lower(
+    ctx: &LowerContext<'_>,
+    text: &str,
+    ast: &Ast,
+    code: &Code,
+) -> Result<ExprRef, Vec<SyntaxError>> {
+    let (expr, problems, _) = run(ctx, text, ast, code, false);
+    if problems.is_empty() {
+        Ok(expr)
+    } else {
+        Err(problems.iter().map(Problem::syntax_error).collect())
+    }
+}
+
+/// The static analysis of a parsed file: its scope index, and the errors and warnings that
+/// lowering finds, as `ntop check` reports them.
+pub fn analyse(ctx: &LowerContext<'_>, text: &str, ast: &Ast) -> (Index, Vec<Diagnostic>) {
+    let code = Code::new();
+    let (_, problems, recorded) = run(ctx, text, ast, &code, true);
+    let (index, mut diagnostics) = recorded.unwrap_or_default();
+    diagnostics.extend(problems.iter().map(Problem::diagnostic));
+    (index, diagnostics)
+}
+
+fn run(
+    ctx: &LowerContext<'_>,
+    text: &str,
+    ast: &Ast,
+    code: &Code,
+    record: bool,
+) -> (ExprRef, Vec<Problem>, Option<(Index, Vec<Diagnostic>)>) {
     let mut l = Lowerer {
         ctx,
-        scopes: Scopes::new(ctx.globals),
-        errors: Vec::new(),
+        text,
+        ast,
+        code,
+        scopes: Resolver::new(ctx.globals, record),
+        problems: Vec::new(),
+        warnings: Vec::new(),
     };
     if let Some(names) = ctx.outer_frame {
-        let map = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (*n, i as u32))
-            .collect();
-        l.scopes.push(Scope::Frame(map));
+        l.scopes.push_frame(names, None);
     }
-    let expr = match root.expr() {
-        Some(e) => l.expr(&e),
+    let expr = match ast.root {
+        Some(root) => l.expr(root),
         None => {
+            let span = Span::new(ctx.file, 0, text.len() as u32);
             l.error(
-                l.span(root.syntax()),
+                span,
                 "syntax::empty",
                 "syntax error, the file has no expression",
             );
-            leak(Expr::Const(Value::Null))
+            consts::placeholder(code)
         }
     };
-    if l.errors.is_empty() {
-        Ok(expr)
-    } else {
-        Err(l.errors)
+    let Lowerer {
+        scopes,
+        problems,
+        warnings,
+        ..
+    } = l;
+    let recorded = scopes.into_index().map(|index| (index, warnings));
+    (expr, problems, recorded)
+}
+
+/// An error lowering found, kept as data until it is reported (evaluation and the checker
+/// word some differently).
+enum Problem {
+    Plain(SyntaxError),
+    Undefined {
+        name: Symbol,
+        span: Span,
+        /// Bound names close to it (computed only for the checker).
+        similar: Vec<String>,
+    },
+    Duplicate {
+        name: Symbol,
+        span: Span,
+        previous: Span,
+    },
+}
+
+impl Problem {
+    fn syntax_error(&self) -> SyntaxError {
+        match self {
+            Problem::Plain(e) => e.clone(),
+            Problem::Undefined { name, span, .. } => SyntaxError::new(
+                *span,
+                "syntax::undefined_variable",
+                format!("undefined variable '{name}'"),
+            ),
+            Problem::Duplicate {
+                name,
+                span,
+                previous,
+            } => {
+                let source = crate::source::source(previous.file);
+                let (line, col) = source.line_col(previous.start);
+                SyntaxError::new(
+                    *span,
+                    "syntax::duplicate_attribute",
+                    format!(
+                        "attribute '{name}' already defined at {}:{line}:{col}",
+                        source.display_name()
+                    ),
+                )
+            }
+        }
+    }
+
+    fn diagnostic(&self) -> Diagnostic {
+        match self {
+            Problem::Plain(e) => Diagnostic::from(e.clone()),
+            Problem::Undefined {
+                name,
+                span,
+                similar,
+            } => {
+                let mut d = Diagnostic::error(
+                    "syntax::undefined_variable",
+                    format!("undefined variable '{name}'"),
+                    *span,
+                )
+                .with_label("not bound in any enclosing scope, and not a builtin");
+                if !similar.is_empty() {
+                    let list: Vec<String> = similar.iter().map(|s| format!("'{s}'")).collect();
+                    d = d.with_help(format!("did you mean {}?", list.join(" or ")));
+                }
+                d
+            }
+            Problem::Duplicate {
+                name,
+                span,
+                previous,
+            } => Diagnostic::error(
+                "syntax::duplicate_attribute",
+                format!("attribute '{name}' already defined"),
+                *span,
+            )
+            .with_label("defined again here")
+            .with_secondary(*previous, "first defined here"),
+        }
     }
 }
 
-pub fn leak(e: Expr) -> ExprRef {
-    Box::leak(Box::new(e))
+struct Lowerer<'a> {
+    ctx: &'a LowerContext<'a>,
+    text: &'a str,
+    ast: &'a Ast,
+    code: &'a Code,
+    scopes: Resolver<'a>,
+    problems: Vec<Problem>,
+    /// The checker's warnings about deprecated syntax (only when recording).
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Lowerer<'a> {
-    fn span(&self, node: &rnix::SyntaxNode) -> Span {
-        span_of(self.ctx.file, node.text_range())
+    fn span(&self, s: ast::Span) -> Span {
+        Span::new(self.ctx.file, s.start, s.end)
+    }
+
+    fn node_span(&self, id: NodeId) -> Span {
+        self.span(self.ast.span(id))
+    }
+
+    fn slice(&self, s: ast::Span) -> &'a str {
+        &self.text[s.start as usize..s.end as usize]
     }
 
     fn error(&mut self, span: Span, code: &'static str, message: impl Into<String>) {
-        self.errors.push(SyntaxError::new(span, code, message));
+        self.problems
+            .push(Problem::Plain(SyntaxError::new(span, code, message)));
+    }
+
+    fn warn(&mut self, d: impl FnOnce() -> Diagnostic) {
+        if self.scopes.recording() {
+            self.warnings.push(d());
+        }
     }
 
     fn placeholder(&self) -> ExprRef {
-        leak(Expr::Const(Value::Null))
+        consts::placeholder(self.code)
     }
 
-    pub fn expr(&mut self, e: &ast::Expr) -> ExprRef {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e))
+    fn expr(&mut self, id: NodeId) -> ExprRef {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(id))
     }
 
-    fn expr_inner(&mut self, e: &ast::Expr) -> ExprRef {
-        let span = self.span(e.syntax());
-        match e {
-            ast::Expr::Paren(p) => match p.expr() {
-                Some(inner) => self.expr(&inner),
-                None => self.placeholder(),
-            },
-            ast::Expr::Root(r) => match r.expr() {
-                Some(inner) => self.expr(&inner),
-                None => self.placeholder(),
-            },
-            ast::Expr::Literal(lit) => self.literal(lit, span),
-            ast::Expr::Ident(id) => {
-                let name = ident_text(id);
-                // `or` is a keyword that Nix accepts only as an attribute name.
-                // (Nix accepts it as a function argument, `f or`, for old nixpkgs code.)
-                let is_argument = id
-                    .syntax()
-                    .parent()
-                    .and_then(ast::Apply::cast)
-                    .and_then(|a| a.argument())
-                    .is_some_and(|arg| arg.syntax() == id.syntax());
-                if name == "or" && !is_argument {
-                    self.error(span, "syntax::or_keyword", "syntax error, unexpected 'or' (it is a keyword; only attribute names may be 'or')");
-                    return self.placeholder();
-                }
-                self.variable(&name, span)
+    fn expr_inner(&mut self, id: NodeId) -> ExprRef {
+        let s = self.ast.span(id);
+        let span = self.span(s);
+        let code = self.code;
+        match self.ast.node(id) {
+            Node::Paren(inner) => self.expr(inner),
+            Node::Int(Some(i)) => consts::int(code, i),
+            Node::Int(None) => {
+                let text = self.slice(s);
+                self.error(
+                    span,
+                    "syntax::invalid_integer",
+                    format!("invalid integer '{text}'"),
+                );
+                self.placeholder()
             }
-            ast::Expr::Str(s) => self.string(s, span),
-            ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
-                self.path(e, span)
+            Node::Float(Some(f)) => consts::float(code, f),
+            Node::Float(None) => {
+                let text = self.slice(s);
+                self.error(
+                    span,
+                    "syntax::invalid_float",
+                    format!("invalid float '{text}'"),
+                );
+                self.placeholder()
             }
-            ast::Expr::PathSearch(p) => self.search_path(p, span),
-            ast::Expr::List(list) => {
-                let items: Vec<ExprRef> = list.items().map(|i| self.expr(&i)).collect();
-                leak(Expr::List(items.into()))
+            Node::Uri => {
+                let text = self.slice(s);
+                self.warn(|| {
+                    Diagnostic::warning(
+                        "check::deprecated_url_literal",
+                        "unquoted URL literals are deprecated",
+                        span,
+                    )
+                    .with_label("a URL literal")
+                    .with_help(format!("write it as a string: \"{text}\""))
+                });
+                consts::string(code, text.as_bytes())
             }
-            ast::Expr::AttrSet(set) => self.attr_set(set, span),
-            ast::Expr::LetIn(l) => self.let_in(l, span),
-            ast::Expr::LegacyLet(l) => self.legacy_let(l, span),
-            ast::Expr::Lambda(l) => self.lambda(l, span),
-            ast::Expr::Apply(_) => self.apply(e, span),
-            ast::Expr::Select(s) => self.select(s, span),
-            ast::Expr::HasAttr(h) => {
-                let expr = self.opt_expr(h.expr());
-                let path = self.attr_path(h.attrpath());
-                leak(Expr::HasAttr(Box::new(HasAttr { expr, path, span })))
+            Node::Ident => {
+                let name = self.slice(s);
+                self.variable(name, s, None)
             }
-            ast::Expr::With(w) => {
-                let namespace = self.opt_expr(w.namespace());
-                self.scopes.push(Scope::With);
-                let body = self.opt_expr(w.body());
+            Node::OrKeyword => {
+                self.error(span, "syntax::or_keyword", "syntax error, unexpected 'or' (it is a keyword; only attribute names may be 'or')");
+                self.placeholder()
+            }
+            Node::CurPos => code.expr(Expr::CurPos(span)),
+            Node::Str(parts) => self.string(parts, span),
+            Node::Path(parts) => self.path(parts, s),
+            Node::SearchPath => self.search_path(s),
+            Node::List(items) => {
+                let items: Vec<ExprRef> = self
+                    .ast
+                    .children(items)
+                    .iter()
+                    .map(|&i| self.expr(i))
+                    .collect();
+                code.expr(Expr::List(code.slice(items)))
+            }
+            Node::AttrSet { rec, binds } => self.attr_set(rec, binds, s),
+            Node::LetIn { binds, body } => self.let_in(binds, body, s),
+            Node::LegacyLet { keyword, binds } => self.legacy_let(keyword, binds, s),
+            Node::Lambda { param, body } => self.lambda(param, body, s),
+            Node::Apply { .. } => self.apply(id, span),
+            Node::Select {
+                expr,
+                path,
+                default,
+            } => self.select(expr, path, default, span),
+            Node::HasAttr { expr, path } => {
+                let expr = self.expr(expr);
+                let path = self.attr_path(path);
+                code.expr(Expr::HasAttr(code.alloc(HasAttr { expr, path, span })))
+            }
+            Node::With { namespace, body } => {
+                let namespace = self.expr(namespace);
+                self.scopes.push_with();
+                let body = self.expr(body);
                 self.scopes.pop();
-                leak(Expr::With(Box::new(With {
+                code.expr(Expr::With(code.alloc(With {
                     namespace,
                     body,
                     span,
                 })))
             }
-            ast::Expr::IfElse(i) => {
-                let cond = self.opt_expr(i.condition());
-                let then = self.opt_expr(i.body());
-                let otherwise = self.opt_expr(i.else_body());
-                leak(Expr::If(Box::new(If {
+            Node::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let cond = self.expr(cond);
+                let then = self.expr(then);
+                let otherwise = self.expr(otherwise);
+                code.expr(Expr::If(code.alloc(If {
                     cond,
                     then,
                     otherwise,
                     span,
                 })))
             }
-            ast::Expr::Assert(a) => {
-                let text = a
-                    .condition()
-                    .map(|c| crate::show::show_expr(&c, self.ctx.base_dir, self.ctx.home))
-                    .unwrap_or_default();
-                let cond_span = a.condition().map(|c| self.span(c.syntax())).unwrap_or(span);
-                let cond = self.opt_expr(a.condition());
-                let body = self.opt_expr(a.body());
-                leak(Expr::Assert(Box::new(Assert {
+            Node::Assert { cond, body } => {
+                let text = crate::show::show_node(
+                    self.ast,
+                    self.text,
+                    cond,
+                    self.ctx.base_dir,
+                    self.ctx.home,
+                );
+                let cond_span = self.node_span(cond);
+                let cond = self.expr(cond);
+                let body = self.expr(body);
+                code.expr(Expr::Assert(code.alloc(Assert {
                     cond,
                     body,
-                    text: text.into(),
+                    text: code.str(&text),
                     span,
                     cond_span,
                 })))
             }
-            ast::Expr::UnaryOp(u) => {
-                let operand = self.opt_expr(u.expr());
-                match u.operator() {
-                    Some(ast::UnaryOpKind::Invert) => leak(Expr::Not(operand, span)),
-                    _ => {
-                        let zero = leak(Expr::Const(Value::Int(0)));
-                        self.arith("__sub", BinaryOp::Sub, zero, operand, span)
-                    }
-                }
+            Node::Not(operand) => {
+                let operand = self.expr(operand);
+                code.expr(Expr::Not(operand, span))
             }
-            ast::Expr::BinOp(b) => self.binary(b, span),
-            ast::Expr::CurPos(_) => leak(Expr::CurPos(span)),
-            ast::Expr::Error(_) => self.placeholder(),
+            Node::Negate(operand) => {
+                let operand = self.expr(operand);
+                let zero = consts::int(code, 0);
+                self.arith("__sub", BinaryOp::Sub, zero, operand, s)
+            }
+            Node::Binary { op, lhs, rhs } => self.binary(op, lhs, rhs, s),
+            Node::Missing => self.placeholder(),
         }
     }
 
-    fn opt_expr(&mut self, e: Option<ast::Expr>) -> ExprRef {
-        match e {
-            Some(e) => self.expr(&e),
-            None => self.placeholder(),
-        }
+    /// The expression a resolved name stands for; None when it is undefined.
+    fn resolved(&self, r: Resolution, name: Symbol, span: Span) -> Option<ExprRef> {
+        let code = self.code;
+        Some(match r {
+            Resolution::Local { depth, index } => {
+                code.expr(Expr::Var(LocalVar { depth, index, span }))
+            }
+            Resolution::With(depths) => code.expr(Expr::WithVar(code.alloc(WithVar {
+                name,
+                with_depths: code.slice(depths),
+                span,
+            }))),
+            Resolution::Global(v) => consts::global(code, v),
+            Resolution::Undefined => return None,
+        })
     }
 
-    fn literal(&mut self, lit: &ast::Literal, span: Span) -> ExprRef {
-        let value = match lit.kind() {
-            ast::LiteralKind::Integer(i) => match i.value() {
-                Ok(v) => Value::Int(v),
-                Err(_) => {
-                    self.error(
-                        span,
-                        "syntax::invalid_integer",
-                        format!("invalid integer '{}'", i.syntax().text()),
-                    );
-                    Value::Null
-                }
-            },
-            ast::LiteralKind::Float(f) => match f.value() {
-                Ok(v) => Value::Float(v),
-                Err(_) => {
-                    self.error(
-                        span,
-                        "syntax::invalid_float",
-                        format!("invalid float '{}'", f.syntax().text()),
-                    );
-                    Value::Null
-                }
-            },
-            ast::LiteralKind::Uri(u) => Value::string(u.syntax().text()),
-        };
-        leak(Expr::Const(value))
-    }
-
-    fn variable(&mut self, name: &str, span: Span) -> ExprRef {
+    fn variable(&mut self, name: &str, s: ast::Span, selects: Option<String>) -> ExprRef {
         let sym = Symbol::new(name);
-        match self.scopes.resolve(sym, span, 0).into_expr() {
-            Some(e) => leak(e),
+        let r = self.scopes.reference(sym, s, 0, selects, false);
+        let span = self.span(s);
+        match self.resolved(r, sym, span) {
+            Some(e) => e,
             None => {
-                self.error(
-                    span,
-                    "syntax::undefined_variable",
-                    format!("undefined variable '{name}'"),
-                );
+                self.undefined(sym, span, 0);
                 self.placeholder()
             }
         }
     }
 
+    fn undefined(&mut self, name: Symbol, span: Span, skip: usize) {
+        let similar = if self.scopes.recording() {
+            let in_scope = self.scopes.names_in_scope(skip);
+            let plain_globals = self
+                .ctx
+                .globals
+                .keys()
+                .map(|g| g.as_str())
+                .filter(|g| !g.starts_with("__"));
+            crate::suggest::similar_names(
+                name.as_str(),
+                in_scope.iter().map(|s| s.as_str()).chain(plain_globals),
+            )
+        } else {
+            Vec::new()
+        };
+        self.problems.push(Problem::Undefined {
+            name,
+            span,
+            similar,
+        });
+    }
+
     /// Resolves one of the names Nix's desugarings call (`__sub`, `__lessThan`, …).
-    fn desugar_var(&mut self, name: &str, span: Span) -> ExprRef {
-        self.variable(name, span)
+    fn desugar_var(&mut self, name: &str, s: ast::Span) -> ExprRef {
+        let sym = Symbol::new(name);
+        let r = self.scopes.reference(sym, s, 0, None, true);
+        let span = self.span(s);
+        match self.resolved(r, sym, span) {
+            Some(e) => e,
+            None => {
+                self.undefined(sym, span, 0);
+                self.placeholder()
+            }
+        }
+    }
+
+    fn call(&self, function: ExprRef, args: Vec<ExprRef>, span: Span) -> ExprRef {
+        let code = self.code;
+        code.expr(Expr::Call(code.alloc(Call {
+            function,
+            args: code.slice(args),
+            span,
+        })))
+    }
+
+    fn binary_expr(&self, op: BinaryOp, lhs: ExprRef, rhs: ExprRef, span: Span) -> ExprRef {
+        let code = self.code;
+        code.expr(Expr::Binary(code.alloc(Binary { op, lhs, rhs, span })))
     }
 
     fn arith(
@@ -265,279 +475,228 @@ impl<'a> Lowerer<'a> {
         op: BinaryOp,
         lhs: ExprRef,
         rhs: ExprRef,
-        span: Span,
+        s: ast::Span,
     ) -> ExprRef {
+        let span = self.span(s);
         if self.scopes.is_unshadowed_global(Symbol::new(name)) {
-            leak(Expr::Binary(Box::new(Binary { op, lhs, rhs, span })))
+            self.binary_expr(op, lhs, rhs, span)
         } else {
-            let function = self.desugar_var(name, span);
-            leak(Expr::Call(Box::new(Call {
-                function,
-                args: vec![lhs, rhs].into(),
-                span,
-            })))
+            let function = self.desugar_var(name, s);
+            self.call(function, vec![lhs, rhs], span)
         }
     }
 
-    fn binary(&mut self, b: &ast::BinOp, span: Span) -> ExprRef {
-        use ast::BinOpKind as K;
-        let op = match b.operator() {
-            Some(op) => op,
-            None => return self.placeholder(),
-        };
-        if matches!(op, K::PipeLeft | K::PipeRight) {
+    fn binary(&mut self, op: ast::BinOp, lhs: NodeId, rhs: NodeId, s: ast::Span) -> ExprRef {
+        use ast::BinOp as K;
+        let span = self.span(s);
+        if op == K::Pipe {
             self.error(span, "syntax::pipe_operator", "the pipe operators '|>' and '<|' are not part of the Nix language ntop implements (Nix 2.8)");
             return self.placeholder();
         }
-        let lhs_span = b.lhs().map(|l| self.span(l.syntax())).unwrap_or(span);
-        let rhs_span = b.rhs().map(|r| self.span(r.syntax())).unwrap_or(span);
-        let lhs = self.opt_expr(b.lhs());
-        let rhs = self.opt_expr(b.rhs());
-        let simple = |op| leak(Expr::Binary(Box::new(Binary { op, lhs, rhs, span })));
+        let lhs_span = self.node_span(lhs);
+        let rhs_span = self.node_span(rhs);
+        let lhs = self.expr(lhs);
+        let rhs = self.expr(rhs);
+        let code = self.code;
         match op {
-            K::Add => leak(Expr::Concat(Box::new(Concat {
-                parts: vec![(lhs, lhs_span), (rhs, rhs_span)].into(),
+            K::Add => code.expr(Expr::Concat(code.alloc(Concat {
+                parts: code.slice(vec![(lhs, lhs_span), (rhs, rhs_span)]),
                 force_string: false,
                 span,
             }))),
-            K::Sub => self.arith("__sub", BinaryOp::Sub, lhs, rhs, span),
-            K::Mul => self.arith("__mul", BinaryOp::Mul, lhs, rhs, span),
-            K::Div => self.arith("__div", BinaryOp::Div, lhs, rhs, span),
-            K::Less => self.comparison(BinaryOp::Less, lhs, rhs, span),
-            K::More => self.comparison(BinaryOp::Greater, lhs, rhs, span),
-            K::LessOrEq => self.comparison(BinaryOp::LessEq, lhs, rhs, span),
-            K::MoreOrEq => self.comparison(BinaryOp::GreaterEq, lhs, rhs, span),
-            K::Equal => simple(BinaryOp::Eq),
-            K::NotEqual => simple(BinaryOp::NotEq),
-            K::And => simple(BinaryOp::And),
-            K::Or => simple(BinaryOp::Or),
-            K::Implication => simple(BinaryOp::Implies),
-            K::Update => simple(BinaryOp::Update),
-            K::Concat => simple(BinaryOp::ConcatLists),
-            K::PipeLeft | K::PipeRight => unreachable!("rejected above"),
+            K::Sub => self.arith("__sub", BinaryOp::Sub, lhs, rhs, s),
+            K::Mul => self.arith("__mul", BinaryOp::Mul, lhs, rhs, s),
+            K::Div => self.arith("__div", BinaryOp::Div, lhs, rhs, s),
+            K::Less => self.comparison(BinaryOp::Less, lhs, rhs, s),
+            K::Greater => self.comparison(BinaryOp::Greater, lhs, rhs, s),
+            K::LessEq => self.comparison(BinaryOp::LessEq, lhs, rhs, s),
+            K::GreaterEq => self.comparison(BinaryOp::GreaterEq, lhs, rhs, s),
+            K::Eq => self.binary_expr(BinaryOp::Eq, lhs, rhs, span),
+            K::NotEq => self.binary_expr(BinaryOp::NotEq, lhs, rhs, span),
+            K::And => self.binary_expr(BinaryOp::And, lhs, rhs, span),
+            K::Or => self.binary_expr(BinaryOp::Or, lhs, rhs, span),
+            K::Implies => self.binary_expr(BinaryOp::Implies, lhs, rhs, span),
+            K::Update => self.binary_expr(BinaryOp::Update, lhs, rhs, span),
+            K::Concat => self.binary_expr(BinaryOp::ConcatLists, lhs, rhs, span),
+            K::Pipe => unreachable!("rejected above"),
         }
     }
 
     /// `<`, `>`, `<=`, `>=` are calls of `__lessThan` (swapped and/or negated).
-    fn comparison(&mut self, op: BinaryOp, lhs: ExprRef, rhs: ExprRef, span: Span) -> ExprRef {
+    fn comparison(&mut self, op: BinaryOp, lhs: ExprRef, rhs: ExprRef, s: ast::Span) -> ExprRef {
+        let span = self.span(s);
         if self.scopes.is_unshadowed_global(crate::sym!("__lessThan")) {
-            return leak(Expr::Binary(Box::new(Binary { op, lhs, rhs, span })));
+            return self.binary_expr(op, lhs, rhs, span);
         }
-        let f = self.desugar_var("__lessThan", span);
-        let call = |a, b| {
-            leak(Expr::Call(Box::new(Call {
-                function: f,
-                args: vec![a, b].into(),
-                span,
-            })))
-        };
+        let f = self.desugar_var("__lessThan", s);
+        let code = self.code;
         match op {
-            BinaryOp::Less => call(lhs, rhs),
-            BinaryOp::Greater => call(rhs, lhs),
-            BinaryOp::LessEq => leak(Expr::Not(call(rhs, lhs), span)),
-            _ => leak(Expr::Not(call(lhs, rhs), span)),
+            BinaryOp::Less => self.call(f, vec![lhs, rhs], span),
+            BinaryOp::Greater => self.call(f, vec![rhs, lhs], span),
+            BinaryOp::LessEq => code.expr(Expr::Not(self.call(f, vec![rhs, lhs], span), span)),
+            _ => code.expr(Expr::Not(self.call(f, vec![lhs, rhs], span), span)),
         }
     }
 
-    fn apply(&mut self, e: &ast::Expr, span: Span) -> ExprRef {
+    fn apply(&mut self, id: NodeId, span: Span) -> ExprRef {
         // Flatten `f a b c` into one call with three arguments.
         let mut args = Vec::new();
-        let mut head = e.clone();
-        while let ast::Expr::Apply(a) = &head {
-            match (a.lambda(), a.argument()) {
-                (Some(f), Some(arg)) => {
-                    args.push(arg);
-                    head = f;
-                }
-                _ => return self.placeholder(),
-            }
+        let mut head = id;
+        while let Node::Apply { function, arg } = self.ast.node(head) {
+            args.push(arg);
+            head = function;
         }
-        let function = self.expr(&head);
-        let args: Vec<ExprRef> = args.iter().rev().map(|a| self.expr(a)).collect();
-        leak(Expr::Call(Box::new(Call {
-            function,
-            args: args.into(),
-            span,
-        })))
+        let function = self.expr(head);
+        let args: Vec<ExprRef> = args.iter().rev().map(|&a| self.expr(a)).collect();
+        self.call(function, args, span)
     }
 
-    fn select(&mut self, s: &ast::Select, span: Span) -> ExprRef {
-        let mut expr = self.opt_expr(s.expr());
-        let mut path = self.attr_path(s.attrpath()).into_vec();
-        let default = s.default_expr().map(|d| self.expr(&d));
+    fn select(
+        &mut self,
+        expr: NodeId,
+        path: ast::Range,
+        default: Option<NodeId>,
+        span: Span,
+    ) -> ExprRef {
+        let attrs = self.ast.attrs(path);
+        let mut lowered = match self.ast.node(expr) {
+            Node::Ident => {
+                let s = self.ast.span(expr);
+                let name = self.slice(s);
+                let first = attrs.first().copied();
+                if self.scopes.recording() {
+                    if let Some(first) = first {
+                        let selects = self.static_name(first).map(|n| n.as_str().to_owned());
+                        if name == "builtins"
+                            && matches!(
+                                self.scopes.resolve(crate::sym!("builtins"), 0),
+                                Resolution::Global(_)
+                            )
+                        {
+                            if let Some(attr) = &selects {
+                                let r = self.ast.attr_span(first);
+                                let entry = (text_range(r.start, r.end), attr.clone());
+                                if let Some(index) = self.scopes.index_mut() {
+                                    index.builtin_selects.push(entry);
+                                }
+                            }
+                        }
+                        self.variable(name, s, selects)
+                    } else {
+                        self.variable(name, s, None)
+                    }
+                } else {
+                    self.variable(name, s, None)
+                }
+            }
+            _ => self.expr(expr),
+        };
+        let mut path = self.attr_keys(path);
+        let default = default.map(|d| self.expr(d));
         // `builtins.foo` (with `builtins` not shadowed) is known now: select it once here
         // rather than on every evaluation. Only values that need no evaluation are taken.
         while let (
             Expr::Const(Value::Attrs(set)) | Expr::Resolved(Value::Attrs(set)),
             Some(AttrKey::Static(name)),
-        ) = (expr, path.first())
+        ) = (lowered, path.first())
         {
             match set.get(*name) {
                 Some(v) if !matches!(v, Value::Thunk(_)) => {
-                    expr = leak(Expr::Resolved(v.clone()));
+                    lowered = consts::resolved(self.code, v.clone());
                     path.remove(0);
                 }
                 _ => break,
             }
         }
         if path.is_empty() {
-            return expr;
+            return lowered;
         }
-        let path = path.into_boxed_slice();
-        leak(Expr::Select(Box::new(Select {
-            expr,
-            path,
+        let code = self.code;
+        code.expr(Expr::Select(code.alloc(Select {
+            expr: lowered,
+            path: code.slice(path),
             default,
             span,
         })))
     }
 
-    fn attr_path(&mut self, path: Option<ast::Attrpath>) -> Box<[AttrKey]> {
-        let Some(path) = path else {
-            return Box::new([]);
-        };
-        path.attrs().map(|a| self.attr_key(&a)).collect()
+    fn attr_path(&mut self, path: ast::Range) -> &'static [AttrKey] {
+        let keys = self.attr_keys(path);
+        self.code.slice(keys)
+    }
+
+    fn attr_keys(&mut self, path: ast::Range) -> Vec<AttrKey> {
+        self.ast
+            .attrs(path)
+            .iter()
+            .map(|&a| self.attr_key(a))
+            .collect()
     }
 
     /// An attribute name: static when it is an identifier or a string without interpolation
     /// (also `${"…"}`, as Nix's parser does), dynamic otherwise.
-    pub fn attr_key(&mut self, attr: &ast::Attr) -> AttrKey {
-        if let Some(name) = self.static_attr_name(attr) {
+    fn attr_key(&mut self, attr: Attr) -> AttrKey {
+        if let Some(name) = self.static_name(attr) {
             return AttrKey::Static(name);
         }
         let e = match attr {
-            ast::Attr::Dynamic(d) => self.opt_expr(d.expr()),
-            ast::Attr::Str(s) => {
-                let span = self.span(s.syntax());
-                self.string(s, span)
-            }
-            ast::Attr::Ident(_) => unreachable!("identifiers are static"),
+            Attr::Dynamic(e, _) => self.expr(e),
+            Attr::Str(n) => self.expr(n),
+            Attr::Ident(_) => unreachable!("identifiers are static"),
         };
         AttrKey::Dynamic(e)
     }
 
-    pub fn static_attr_name(&mut self, attr: &ast::Attr) -> Option<Symbol> {
-        match attr {
-            ast::Attr::Ident(id) => Some(Symbol::new(&ident_text(id))),
-            ast::Attr::Str(s) => self.constant_string(s).map(|b| Symbol::from_bytes(&b)),
-            ast::Attr::Dynamic(d) => match d.expr() {
-                Some(ast::Expr::Str(s)) => self.constant_string(&s).map(|b| Symbol::from_bytes(&b)),
-                _ => None,
-            },
-        }
+    fn static_name(&self, attr: Attr) -> Option<Symbol> {
+        self.ast.static_attr_name(attr, self.text).map(|n| match n {
+            ast::StaticName::Text(t) => Symbol::new(t),
+            ast::StaticName::Bytes(b) => Symbol::from_bytes(&b),
+        })
     }
 
-    /// The bytes of a string literal without interpolations.
-    fn constant_string(&mut self, s: &ast::Str) -> Option<Vec<u8>> {
-        let pieces = self.string_pieces(s);
-        let mut out = Vec::new();
-        for p in pieces {
-            match p {
-                Piece::Text { bytes, .. } => out.extend(bytes),
-                Piece::Interpolation(_) => return None,
-            }
-        }
-        Some(out)
-    }
-
-    fn string_pieces(&mut self, s: &ast::Str) -> Vec<Piece<ast::Interpol>> {
-        let indented = s.syntax().first_token().is_some_and(|t| t.text() == "''");
-        let mut raw_parts: Vec<Piece<ast::Interpol>> = Vec::new();
-        let mut first = true;
-        for part in crate::syntax::literal_parts(s.syntax()) {
-            match part {
-                crate::syntax::Part::Literal(lit) => {
-                    let mut text = lit.as_str();
-                    if indented {
-                        if first {
-                            // The lexer swallows spaces and one newline right after `''`.
-                            let spaces = text.len() - text.trim_start_matches(' ').len();
-                            if text[spaces..].starts_with('\n') {
-                                text = &text[spaces + 1..];
-                            }
-                        }
-                        let mut pieces = Vec::new();
-                        strings::lex_indented_segment(text, &mut pieces);
-                        raw_parts.extend(pieces.into_iter().map(|p| match p {
-                            Piece::Text { bytes, indented } => Piece::Text { bytes, indented },
-                            Piece::Interpolation(()) => {
-                                unreachable!("segments hold no interpolation")
-                            }
-                        }));
-                    } else {
-                        raw_parts.push(Piece::Text {
-                            bytes: strings::unescape_double_quoted(text),
-                            indented: false,
-                        });
-                    }
-                }
-                crate::syntax::Part::Interpolation(i) => raw_parts.push(Piece::Interpolation(i)),
-            }
-            first = false;
-        }
-        if indented {
-            strings::strip_indentation(raw_parts)
-        } else {
-            raw_parts
-        }
-    }
-
-    fn string(&mut self, s: &ast::Str, span: Span) -> ExprRef {
-        let pieces = self.string_pieces(s);
-        let mut parts: Vec<(ExprRef, Span)> = Vec::new();
-        let mut has_interpolation = false;
-        for p in pieces {
-            match p {
-                Piece::Text { bytes, .. } => {
-                    // Adjacent literal pieces stay separate parts, as in Nix; only empty pieces
-                    // that Nix's lexer would not produce are dropped.
-                    if bytes.is_empty() {
-                        continue;
-                    }
-                    parts.push((
-                        leak(Expr::Const(Value::String(NixString::from(bytes)))),
-                        span,
-                    ));
-                }
-                Piece::Interpolation(i) => {
-                    has_interpolation = true;
-                    let ispan = self.span(i.syntax());
-                    let e = self.opt_expr(i.expr());
-                    parts.push((e, ispan));
-                }
-            }
-        }
-        if !has_interpolation {
+    fn string(&mut self, parts: ast::Range, span: Span) -> ExprRef {
+        let code = self.code;
+        let pieces = self.ast.parts(parts);
+        if !pieces.iter().any(|p| matches!(p, Part::Interpolation(..))) {
             let mut bytes = Vec::new();
-            for (e, _) in &parts {
-                if let Expr::Const(Value::String(s)) = e {
-                    bytes.extend_from_slice(s.as_bytes());
+            for p in pieces {
+                if let Part::Literal { start, len } = *p {
+                    bytes.extend_from_slice(self.ast.literal(start, len));
                 }
             }
-            return leak(Expr::Const(Value::String(NixString::from(bytes))));
+            return consts::string(code, &bytes);
         }
-        leak(Expr::Concat(Box::new(Concat {
-            parts: parts.into(),
+        let mut lowered: Vec<(ExprRef, Span)> = Vec::with_capacity(pieces.len());
+        for p in pieces {
+            match *p {
+                // Adjacent literal pieces stay separate parts, as in Nix.
+                Part::Literal { start, len } => {
+                    lowered.push((consts::string(code, self.ast.literal(start, len)), span))
+                }
+                Part::Interpolation(e, ispan) => {
+                    let ispan = self.span(ispan);
+                    lowered.push((self.expr(e), ispan));
+                }
+            }
+        }
+        code.expr(Expr::Concat(code.alloc(Concat {
+            parts: code.slice(lowered),
             force_string: true,
             span,
         })))
     }
 
-    fn path(&mut self, e: &ast::Expr, span: Span) -> ExprRef {
-        let parts = match e {
-            ast::Expr::PathAbs(_) | ast::Expr::PathRel(_) | ast::Expr::PathHome(_) => {
-                crate::syntax::literal_parts(e.syntax())
-            }
-            _ => unreachable!("only path expressions reach here"),
-        };
-        let mut lowered: Vec<(ExprRef, Span)> = Vec::new();
-        let mut first = true;
-        for part in parts {
-            match part {
-                crate::syntax::Part::Literal(lit) => {
-                    let text = lit.as_str();
-                    if first {
-                        let Some(abs) = self.resolve_path_literal(text, span) else {
+    fn path(&mut self, parts: ast::Range, s: ast::Span) -> ExprRef {
+        let span = self.span(s);
+        let code = self.code;
+        let pieces = self.ast.parts(parts);
+        let mut lowered: Vec<(ExprRef, Span)> = Vec::with_capacity(pieces.len());
+        for (i, p) in pieces.iter().enumerate() {
+            match *p {
+                Part::Literal { start, len } => {
+                    let text = String::from_utf8_lossy(self.ast.literal(start, len)).into_owned();
+                    if i == 0 {
+                        let Some(abs) = self.resolve_path_literal(&text, span) else {
                             return self.placeholder();
                         };
                         let keep_slash = text.ends_with('/') && text.len() > 1;
@@ -547,21 +706,25 @@ impl<'a> Lowerer<'a> {
                             s.push("/");
                             p = PathBuf::from(s);
                         }
-                        lowered.push((leak(Expr::Const(Value::path(p))), span));
+                        lowered.push((consts::path(code, p), span));
                     } else {
-                        lowered.push((leak(Expr::Const(Value::string(text))), span));
+                        lowered.push((consts::string(code, text.as_bytes()), span));
                     }
                 }
-                crate::syntax::Part::Interpolation(i) => {
-                    let ispan = self.span(i.syntax());
-                    let e = self.opt_expr(i.expr());
-                    lowered.push((e, ispan));
+                Part::Interpolation(e, ispan) => {
+                    let ispan = self.span(ispan);
+                    lowered.push((self.expr(e), ispan));
                 }
             }
-            first = false;
         }
         if lowered.len() == 1 {
-            let text = e.syntax().text().to_string();
+            let text = self.slice(s);
+            if let Some(index) = self.scopes.index_mut() {
+                index.paths.push(PathLiteral {
+                    range: text_range(s.start, s.end),
+                    text: text.to_owned(),
+                });
+            }
             if text.ends_with('/') && text.len() > 1 {
                 self.error(
                     span,
@@ -571,8 +734,8 @@ impl<'a> Lowerer<'a> {
             }
             return lowered[0].0;
         }
-        leak(Expr::Concat(Box::new(Concat {
-            parts: lowered.into(),
+        code.expr(Expr::Concat(code.alloc(Concat {
+            parts: code.slice(lowered),
             force_string: false,
             span,
         })))
@@ -602,173 +765,135 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn search_path(&mut self, p: &ast::PathSearch, span: Span) -> ExprRef {
-        let text = p.syntax().text().to_string();
-        let inner = text
-            .trim_start_matches('<')
-            .trim_end_matches('>')
-            .to_string();
-        let find_file = self.desugar_var("__findFile", span);
-        let nix_path = self.desugar_var("__nixPath", span);
-        let name = leak(Expr::Const(Value::string(inner)));
-        leak(Expr::Call(Box::new(Call {
-            function: find_file,
-            args: vec![nix_path, name].into(),
-            span,
-        })))
+    fn search_path(&mut self, s: ast::Span) -> ExprRef {
+        let span = self.span(s);
+        let text = self.slice(s);
+        let inner = text.trim_start_matches('<').trim_end_matches('>');
+        let find_file = self.desugar_var("__findFile", s);
+        let nix_path = self.desugar_var("__nixPath", s);
+        let name = consts::string(self.code, inner.as_bytes());
+        self.call(find_file, vec![nix_path, name], span)
     }
 
-    fn lambda(&mut self, l: &ast::Lambda, span: Span) -> ExprRef {
-        let (param, names) = match l.param() {
-            Some(ast::Param::IdentParam(p)) => {
-                let name = p.ident().map(|i| ident_text(&i)).unwrap_or_default();
+    fn lambda(&mut self, param: ast::Param, body: NodeId, s: ast::Span) -> ExprRef {
+        let span = self.span(s);
+        let code = self.code;
+        let recording = self.scopes.recording();
+        let lambda_frame = |at: bool| FrameKind::Lambda {
+            // Filled in by the resolver with the last binding.
+            at: at.then_some(0),
+        };
+        match param {
+            ast::Param::Ident(p) => {
+                let name = self.slice(p);
                 if name == "or" {
-                    self.error(self.span(p.syntax()), "syntax::or_keyword", "syntax error, unexpected 'or' (it is a keyword and cannot name an argument)");
+                    self.error(self.span(p), "syntax::or_keyword", "syntax error, unexpected 'or' (it is a keyword and cannot name an argument)");
                 }
-                let sym = Symbol::new(&name);
-                (Param::Ident(sym), vec![sym])
+                let sym = Symbol::new(name);
+                let info = recording.then(|| {
+                    let b = BindingInfo {
+                        kind: BindingKind::Arg,
+                        name_range: p,
+                        def_range: p,
+                    };
+                    (lambda_frame(false), vec![b])
+                });
+                self.scopes.push_frame(&[sym], info);
+                let body = self.expr(body);
+                self.scopes.pop();
+                code.expr(Expr::Lambda(code.alloc(Lambda {
+                    name: Default::default(),
+                    param: Param::Ident(sym),
+                    body,
+                    span,
+                    frame_size: 1,
+                })))
             }
-            Some(ast::Param::Pattern(pat)) => {
-                let mut names = Vec::new();
-                let mut entries_ast = Vec::new();
-                for entry in pat.pat_entries() {
-                    let name = entry.ident().map(|i| ident_text(&i)).unwrap_or_default();
-                    let sym = Symbol::new(&name);
-                    let espan = self.span(entry.syntax());
+            ast::Param::Pattern {
+                entries,
+                ellipsis,
+                at,
+            } => {
+                let formals = self.ast.formals(entries);
+                let mut names = Vec::with_capacity(formals.len() + 1);
+                let mut infos = Vec::new();
+                for f in formals {
+                    let name = self.slice(f.name);
+                    let sym = Symbol::new(name);
                     if names.contains(&sym) {
                         self.error(
-                            espan,
+                            self.span(f.span),
                             "syntax::duplicate_formal",
                             format!("duplicate formal function argument '{name}'"),
                         );
                     }
                     names.push(sym);
-                    entries_ast.push((sym, entry.default(), espan));
+                    if recording {
+                        infos.push(BindingInfo {
+                            kind: BindingKind::Formal,
+                            name_range: f.name,
+                            def_range: f.span,
+                        });
+                    }
                 }
-                let at = pat
-                    .pat_bind()
-                    .and_then(|b| b.ident())
-                    .map(|i| Symbol::new(&ident_text(&i)));
-                if let Some(at) = at {
-                    if names.contains(&at) {
+                let at_sym = at.map(|a| Symbol::new(self.slice(a)));
+                if let (Some(a), Some(sym)) = (at, at_sym) {
+                    if names.contains(&sym) {
                         self.error(
                             span,
                             "syntax::duplicate_formal",
-                            format!("duplicate formal function argument '{at}'"),
+                            format!("duplicate formal function argument '{sym}'"),
                         );
                     }
-                    names.push(at);
+                    names.push(sym);
+                    if recording {
+                        infos.push(BindingInfo {
+                            kind: BindingKind::AtPattern,
+                            name_range: a,
+                            def_range: a,
+                        });
+                    }
                 }
-                let map = names
+                let info = recording.then(|| (lambda_frame(at.is_some()), infos));
+                self.scopes.push_frame(&names, info);
+                let entries: Vec<Formal> = formals
                     .iter()
-                    .enumerate()
-                    .map(|(i, n)| (*n, i as u32))
-                    .collect();
-                self.scopes.push(Scope::Frame(map));
-                let entries: Vec<Formal> = entries_ast
-                    .into_iter()
-                    .map(|(name, default, span)| Formal {
+                    .zip(&names)
+                    .map(|(f, &name)| Formal {
                         name,
-                        default: default.map(|d| self.expr(&d)),
-                        span,
+                        default: f.default.map(|d| self.expr(d)),
+                        span: self.span(f.span),
                     })
                     .collect();
-                let body = self.opt_expr(l.body());
+                let body = self.expr(body);
                 self.scopes.pop();
-                let formals = Formals {
-                    entries: entries.into(),
-                    ellipsis: pat.ellipsis_token().is_some(),
-                    at,
-                };
-                let frame_size = names.len() as u32;
-                return leak(Expr::Lambda(Box::new(Lambda {
+                let formals = code.alloc(Formals {
+                    entries: code.slice(entries),
+                    ellipsis,
+                    at: at_sym,
+                });
+                code.expr(Expr::Lambda(code.alloc(Lambda {
                     name: Default::default(),
-                    param: Param::Formals(Box::new(formals)),
+                    param: Param::Formals(formals),
                     body,
                     span,
-                    frame_size,
-                })));
+                    frame_size: names.len() as u32,
+                })))
             }
-            None => (Param::Ident(crate::sym!("_")), vec![crate::sym!("_")]),
-        };
-        let map: HashMap<Symbol, u32> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (*n, i as u32))
-            .collect();
-        self.scopes.push(Scope::Frame(map));
-        let body = self.opt_expr(l.body());
-        self.scopes.pop();
-        leak(Expr::Lambda(Box::new(Lambda {
-            name: Default::default(),
-            param,
-            body,
-            span,
-            frame_size: 1,
-        })))
-    }
-
-    fn attr_set(&mut self, set: &ast::AttrSet, span: Span) -> ExprRef {
-        let recursive = set.rec_token().is_some();
-        let mut pending = PendingAttrs::new(recursive, span);
-        self.collect_entries(&mut pending, set.entries());
-        let bindings = self.lower_pending(recursive, pending);
-        leak(Expr::Attrs(Box::new(AttrsExpr {
-            recursive,
-            bindings,
-            span,
-        })))
-    }
-
-    fn let_in(&mut self, l: &ast::LetIn, span: Span) -> ExprRef {
-        let mut pending = PendingAttrs::new(true, span);
-        self.collect_entries(&mut pending, l.entries());
-        if !pending.dynamics.is_empty() {
-            // Nix reports this at the `let`.
-            self.error(
-                span.start_point(),
-                "syntax::dynamic_let",
-                "dynamic attributes are not allowed in let",
-            );
+            ast::Param::Missing => {
+                self.scopes
+                    .push_frame(&[], recording.then(|| (lambda_frame(false), Vec::new())));
+                let body = self.expr(body);
+                self.scopes.pop();
+                code.expr(Expr::Lambda(code.alloc(Lambda {
+                    name: Default::default(),
+                    param: Param::Ident(crate::sym!("_")),
+                    body,
+                    span,
+                    frame_size: 1,
+                })))
+            }
         }
-        let bindings = self.lower_pending(true, pending);
-        // lower_pending popped its frame; the body needs it again.
-        let names = bindings
-            .statics
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.name, i as u32))
-            .collect();
-        self.scopes.push(Scope::Frame(names));
-        let body = self.opt_expr(l.body());
-        self.scopes.pop();
-        leak(Expr::Let(Box::new(Let { bindings, body })))
-    }
-
-    fn legacy_let(&mut self, l: &ast::LegacyLet, span: Span) -> ExprRef {
-        let mut pending = PendingAttrs::new(true, span);
-        self.collect_entries(&mut pending, l.entries());
-        let bindings = self.lower_pending(true, pending);
-        let set = leak(Expr::Attrs(Box::new(AttrsExpr {
-            recursive: true,
-            bindings,
-            span,
-        })));
-        let path = vec![AttrKey::Static(crate::sym!("body"))].into();
-        leak(Expr::Select(Box::new(Select {
-            expr: set,
-            path,
-            default: None,
-            span,
-        })))
-    }
-}
-
-pub fn ident_text(id: &ast::Ident) -> String {
-    // The token's own text; collecting the node's text goes through a formatter.
-    match id.ident_token() {
-        Some(token) => token.text().to_owned(),
-        None => id.syntax().text().to_string(),
     }
 }
 

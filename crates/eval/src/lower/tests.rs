@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::ir::*;
-use crate::lower::{lower_root, LowerContext};
+use crate::lower::code::Code;
+use crate::lower::{lower, LowerContext};
 use crate::source::{add_source, Origin};
 use crate::symbol::Symbol;
-use crate::syntax::parse;
 use crate::value::Value;
 
 fn dump(e: &Expr, out: &mut Vec<String>) {
@@ -72,8 +72,7 @@ fn dump_bindings(b: &Bindings, out: &mut Vec<String>) {
 
 fn check(src: &str, expect: &str) {
     let file = add_source(Origin::Text("test".into()), src.into());
-    let parsed = parse(file, src);
-    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let ast = crate::parse::parse_fast(src).expect("parses");
     let mut globals = HashMap::new();
     for name in ["map", "true", "__sub"] {
         let op = crate::builtins::find(name.trim_start_matches("__"))
@@ -88,7 +87,8 @@ fn check(src: &str, expect: &str) {
         globals: &globals,
         outer_frame: None,
     };
-    let result = lower_root(&ctx, &parsed.root);
+    let code = Code::new();
+    let result = lower(&ctx, src, &ast, &code);
     let got = match result {
         Ok(e) => {
             let mut out = Vec::new();

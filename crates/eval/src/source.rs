@@ -44,33 +44,42 @@ pub enum Origin {
 pub struct SourceFile {
     pub origin: Origin,
     pub text: Rc<str>,
-    line_starts: Vec<u32>,
+    /// Where each line starts; computed when a position is first asked for (most files never
+    /// need one).
+    line_starts: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl SourceFile {
     fn new(origin: Origin, text: Rc<str>) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
         SourceFile {
             origin,
             text,
-            line_starts,
+            line_starts: std::cell::OnceCell::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            let bytes = self.text.as_bytes();
+            let mut i = 0;
+            while let Some(n) = bytes[i..].iter().position(|&b| b == b'\n') {
+                i += n + 1;
+                starts.push(i as u32);
+            }
+            starts
+        })
     }
 
     /// 1-based line and column of a byte offset; columns count characters, as Nix counts bytes
     /// in 2.8 (its lexer advances the column per byte), so we count bytes too.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        (line as u32 + 1, offset - self.line_starts[line] + 1)
+        (line as u32 + 1, offset - starts[line] + 1)
     }
 
     pub fn display_name(&self) -> String {
@@ -123,7 +132,7 @@ pub fn span_of_word_at(path: &str, line: u32, column: u32) -> Option<Span> {
             .enumerate()
             .rev()
             .find(|(_, f)| matches!(&f.origin, Origin::File(p) if p.as_os_str() == path))?;
-        let line_start = *file.line_starts.get(line.checked_sub(1)? as usize)?;
+        let line_start = *file.line_starts().get(line.checked_sub(1)? as usize)?;
         let start = line_start.checked_add(column.checked_sub(1)?)?;
         let bytes = file.text.as_bytes();
         if start as usize >= bytes.len() {

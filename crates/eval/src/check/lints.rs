@@ -3,15 +3,16 @@
 use rnix::TextRange;
 
 use super::globals;
-use super::index::{Binding, BindingId, BindingKind, FrameKind, Index};
+use super::index::{Binding, BindingId, BindingKind, FrameKind, Index, Reference, Target};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
 pub fn lints(file: FileId, index: &Index) -> Vec<Diagnostic> {
     let span = |r: TextRange| Span::new(file, r.start().into(), r.end().into());
+    let uses = Uses::new(index);
     let mut out = Vec::new();
     for (id, b) in index.bindings.iter().enumerate() {
-        if !is_used(index, id, b) {
+        if !is_used(index, &uses, id, b) {
             out.push(unused(b, span(b.name_range)));
         }
         if b.kind != BindingKind::RecAttr && globals::is_global(&b.name) {
@@ -25,10 +26,7 @@ pub fn lints(file: FileId, index: &Index) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        let referred = frame
-            .bindings
-            .iter()
-            .any(|&b| index.references_to(b).next().is_some());
+        let referred = frame.bindings.iter().any(|&b| !uses.of(b).is_empty());
         if !referred {
             out.push(
                 Diagnostic::warning(
@@ -44,9 +42,31 @@ pub fn lints(file: FileId, index: &Index) -> Vec<Diagnostic> {
     out
 }
 
+/// The references to each binding, collected once (asking the index for each binding would
+/// be quadratic in the size of the file).
+struct Uses<'i> {
+    by_binding: Vec<Vec<&'i Reference>>,
+}
+
+impl<'i> Uses<'i> {
+    fn new(index: &'i Index) -> Uses<'i> {
+        let mut by_binding = vec![Vec::new(); index.bindings.len()];
+        for r in &index.references {
+            if let Target::Binding(b) = r.target {
+                by_binding[b].push(r);
+            }
+        }
+        Uses { by_binding }
+    }
+
+    fn of(&self, b: BindingId) -> &[&'i Reference] {
+        &self.by_binding[b]
+    }
+}
+
 /// Used, or exempt from the question: `_`-prefixed names, the attributes of recursive sets
 /// (they are the set's value) and the `body` of a legacy `let`.
-fn is_used(index: &Index, id: BindingId, b: &Binding) -> bool {
+fn is_used(index: &Index, uses: &Uses, id: BindingId, b: &Binding) -> bool {
     if b.name.starts_with('_') || b.kind == BindingKind::RecAttr {
         return true;
     }
@@ -54,8 +74,9 @@ fn is_used(index: &Index, id: BindingId, b: &Binding) -> bool {
         return true;
     }
     // A binding that only refers to itself (`f = x: f x;`) is still unused.
-    if index
-        .references_to(id)
+    if uses
+        .of(id)
+        .iter()
         .any(|r| !b.def_range.contains_range(r.range))
     {
         return true;
@@ -64,8 +85,9 @@ fn is_used(index: &Index, id: BindingId, b: &Binding) -> bool {
         // `args@{ x, ... }`: `args.x` uses `x`, and `args` passed on as a whole may use every
         // formal.
         if let FrameKind::Lambda { at: Some(at) } = index.frames[b.frame].kind {
-            return index
-                .references_to(at)
+            return uses
+                .of(at)
+                .iter()
                 .any(|r| r.selects.as_deref().is_none_or(|s| s == b.name));
         }
     }

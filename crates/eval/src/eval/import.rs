@@ -183,7 +183,8 @@ impl Machine {
                 span,
             )
         })?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let base = path.parent().unwrap_or(Path::new("/")).to_path_buf();
         self.compile(Origin::File(path.to_path_buf()), text.into(), &base, outer)
     }

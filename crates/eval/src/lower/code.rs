@@ -31,6 +31,14 @@ impl Code {
         Code::default()
     }
 
+    /// An arena with room for `bytes` of code.
+    pub fn with_capacity(bytes: usize) -> Code {
+        Code {
+            bump: Bump::with_capacity(bytes),
+            owners: RefCell::default(),
+        }
+    }
+
     /// Moves `value` into the arena. Only for data without a destructor: the arena never
     /// runs one (`expr` is for nodes that own values).
     pub fn alloc<T>(&self, value: T) -> &'static T {
@@ -43,6 +51,18 @@ impl Code {
 
     /// Moves the items of `items` into the arena, as a slice.
     pub fn slice<T>(&self, items: Vec<T>) -> &'static [T] {
+        debug_assert!(!std::mem::needs_drop::<T>());
+        let r: &[T] = self.bump.alloc_slice_fill_iter(items);
+        // SAFETY: as in `alloc`.
+        unsafe { &*(r as *const [T]) }
+    }
+
+    /// Moves the items an iterator yields into the arena, as a slice.
+    pub fn slice_iter<T, I>(&self, items: I) -> &'static [T]
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
         debug_assert!(!std::mem::needs_drop::<T>());
         let r: &[T] = self.bump.alloc_slice_fill_iter(items);
         // SAFETY: as in `alloc`.

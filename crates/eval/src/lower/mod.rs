@@ -59,7 +59,7 @@ pub fn compile(
         Some(ast) => ast,
         None => crate::parse::parse(ctx.file, text)?,
     };
-    let code = Code::new();
+    let code = Code::with_capacity(text.len() * 2);
     let expr = lower(ctx, text, &ast, &code)?;
     cache.keep(code);
     Ok((expr, ast))
@@ -105,6 +105,7 @@ fn run(
         scopes: Resolver::new(ctx.globals, record),
         problems: Vec::new(),
         warnings: Vec::new(),
+        depth: 0,
     };
     if let Some(names) = ctx.outer_frame {
         l.scopes.push_frame(names, None);
@@ -220,6 +221,8 @@ struct Lowerer<'a> {
     problems: Vec<Problem>,
     /// The checker's warnings about deprecated syntax (only when recording).
     warnings: Vec<Diagnostic>,
+    /// Nesting of `expr`, to check the stack every few levels only.
+    depth: u32,
 }
 
 impl<'a> Lowerer<'a> {
@@ -251,7 +254,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn expr(&mut self, id: NodeId) -> ExprRef {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(id))
+        // One level uses far less than RED_ZONE / 8: check the stack every eighth level.
+        const RED_ZONE: usize = 256 * 1024;
+        self.depth += 1;
+        let e = if self.depth.is_multiple_of(8) {
+            stacker::maybe_grow(RED_ZONE, 2 * 1024 * 1024, || self.expr_inner(id))
+        } else {
+            self.expr_inner(id)
+        };
+        self.depth -= 1;
+        e
     }
 
     fn expr_inner(&mut self, id: NodeId) -> ExprRef {
@@ -306,13 +318,9 @@ impl<'a> Lowerer<'a> {
             Node::Path(parts) => self.path(parts, s),
             Node::SearchPath => self.search_path(s),
             Node::List(items) => {
-                let items: Vec<ExprRef> = self
-                    .ast
-                    .children(items)
-                    .iter()
-                    .map(|&i| self.expr(i))
-                    .collect();
-                code.expr(Expr::List(code.slice(items)))
+                let ast = self.ast;
+                let items = code.slice_iter(ast.children(items).iter().map(|&i| self.expr(i)));
+                code.expr(Expr::List(items))
             }
             Node::AttrSet { rec, binds } => self.attr_set(rec, binds, s),
             Node::LetIn { binds, body } => self.let_in(binds, body, s),

@@ -42,8 +42,10 @@ pub struct BindingInfo {
 
 pub struct Resolver<'g> {
     globals: &'g HashMap<Symbol, Value>,
-    /// For every bound name, the frames binding it, outermost first.
-    names: FxHashMap<Symbol, Vec<Entry>>,
+    /// For every bound name, its innermost entry in `entries`.
+    names: FxHashMap<Symbol, u32>,
+    /// The bindings of the open frames, each linked to the entry it shadows.
+    entries: Vec<Entry>,
     scopes: Vec<Scope>,
     /// What was resolved, when the caller asked for it.
     index: Option<Index>,
@@ -56,12 +58,21 @@ struct Entry {
     slot: u32,
     /// The binding in the index (when recording).
     binding: u32,
+    name: Symbol,
+    /// The entry of the same name this one shadows (`NONE` if none).
+    shadows: u32,
 }
 
 enum Scope {
-    Frame(Vec<Symbol>),
+    /// A frame whose bindings are `entries[first..first + len]`.
+    Frame {
+        first: u32,
+        len: u32,
+    },
     With,
 }
+
+const NONE: u32 = u32::MAX;
 
 const NO_BINDING: u32 = u32::MAX;
 
@@ -70,6 +81,7 @@ impl<'g> Resolver<'g> {
         Resolver {
             globals,
             names: FxHashMap::default(),
+            entries: Vec::new(),
             scopes: Vec::new(),
             index: record.then(Index::default),
         }
@@ -117,19 +129,27 @@ impl<'g> Resolver<'g> {
                 });
             }
         }
-        for (slot, name) in names.iter().enumerate() {
+        let first = self.entries.len() as u32;
+        for (slot, &name) in names.iter().enumerate() {
             let binding = if first_binding == NO_BINDING {
                 NO_BINDING
             } else {
                 first_binding + slot as u32
             };
-            self.names.entry(*name).or_default().push(Entry {
+            let id = self.entries.len() as u32;
+            let shadows = self.names.insert(name, id).unwrap_or(NONE);
+            self.entries.push(Entry {
                 level,
                 slot: slot as u32,
                 binding,
+                name,
+                shadows,
             });
         }
-        self.scopes.push(Scope::Frame(names.to_vec()));
+        self.scopes.push(Scope::Frame {
+            first,
+            len: names.len() as u32,
+        });
     }
 
     /// Pushes the scope of a `with` (one slot at run time: the namespace).
@@ -138,10 +158,13 @@ impl<'g> Resolver<'g> {
     }
 
     pub fn pop(&mut self) {
-        if let Some(Scope::Frame(names)) = self.scopes.pop() {
-            for name in names {
-                if let Some(stack) = self.names.get_mut(&name) {
-                    stack.pop();
+        if let Some(Scope::Frame { first, .. }) = self.scopes.pop() {
+            while self.entries.len() > first as usize {
+                let e = self.entries.pop().expect("non-empty");
+                if e.shadows == NONE {
+                    self.names.remove(&e.name);
+                } else {
+                    self.names.insert(e.name, e.shadows);
                 }
             }
         }
@@ -156,19 +179,22 @@ impl<'g> Resolver<'g> {
     fn lookup(&self, name: Symbol, skip: usize) -> (Resolution, Target) {
         let live = self.scopes.len().saturating_sub(skip) as u32;
         let innermost = self.scopes.len() as u32;
-        if let Some(stack) = self.names.get(&name) {
-            if let Some(e) = stack.iter().rev().find(|e| e.level < live) {
-                let target = if e.binding == NO_BINDING {
-                    Target::Undefined
-                } else {
-                    Target::Binding(e.binding as BindingId)
-                };
-                let r = Resolution::Local {
-                    depth: innermost - 1 - e.level,
-                    index: e.slot,
-                };
-                return (r, target);
-            }
+        let mut at = self.names.get(&name).copied().unwrap_or(NONE);
+        while at != NONE && self.entries[at as usize].level >= live {
+            at = self.entries[at as usize].shadows;
+        }
+        if at != NONE {
+            let e = self.entries[at as usize];
+            let target = if e.binding == NO_BINDING {
+                Target::Undefined
+            } else {
+                Target::Binding(e.binding as BindingId)
+            };
+            let r = Resolution::Local {
+                depth: innermost - 1 - e.level,
+                index: e.slot,
+            };
+            return (r, target);
         }
         if let Some(v) = self.globals.get(&name) {
             return (Resolution::Global(v.clone()), Target::Global);
@@ -214,7 +240,7 @@ impl<'g> Resolver<'g> {
 
     /// True when `name` resolves to the global of that name (no scope binds it).
     pub fn is_unshadowed_global(&self, name: Symbol) -> bool {
-        self.names.get(&name).is_none_or(|s| s.is_empty()) && self.globals.contains_key(&name)
+        !self.names.contains_key(&name) && self.globals.contains_key(&name)
     }
 
     /// The names bound in the scopes visible with `skip` innermost scopes ignored (for "did
@@ -223,8 +249,11 @@ impl<'g> Resolver<'g> {
         let live = self.scopes.len().saturating_sub(skip);
         self.scopes[..live]
             .iter()
-            .flat_map(|s| match s {
-                Scope::Frame(names) => names.clone(),
+            .flat_map(|s| match *s {
+                Scope::Frame { first, len } => self.entries[first as usize..(first + len) as usize]
+                    .iter()
+                    .map(|e| e.name)
+                    .collect(),
                 Scope::With => Vec::new(),
             })
             .collect()

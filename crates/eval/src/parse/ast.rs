@@ -221,6 +221,21 @@ pub struct Ast {
 }
 
 impl Ast {
+    /// An empty tree with room for what a source of `len` bytes usually holds.
+    pub fn with_capacity(len: usize) -> Ast {
+        Ast {
+            nodes: Vec::with_capacity(len / 6),
+            spans: Vec::with_capacity(len / 6),
+            children: Vec::with_capacity(len / 32),
+            binds: Vec::with_capacity(len / 24),
+            attrs: Vec::with_capacity(len / 16),
+            parts: Vec::with_capacity(len / 48),
+            formals: Vec::with_capacity(len / 64),
+            bytes: Vec::with_capacity(len / 8),
+            root: None,
+        }
+    }
+
     pub fn node(&self, id: NodeId) -> Node {
         self.nodes[id as usize]
     }

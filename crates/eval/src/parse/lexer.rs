@@ -5,6 +5,11 @@
 //! `parser.rs`) and then [`Lexer::reset`]s this lexer to continue after it. Keywords win over
 //! identifiers of the same length and, as in flex, the longest match wins (`x:x` is a URI,
 //! `a/b` a path, `1.5/x` a path).
+//!
+//! Paths and URIs that start with path characters are recognised by hand, not by the DFA: as
+//! regular expressions they must look ahead over a whole run of path characters (`a.b.c.d`,
+//! `----x`) for the `/` or `:` that would make one, and the DFA would repeat that for every
+//! token of the run — quadratic in its length. Here each run is scanned once.
 
 use logos::Logos;
 
@@ -63,21 +68,21 @@ pub enum Tok {
     Int,
     #[regex(r"(([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+\-]?[0-9]+)?")]
     Float,
-    /// `./a/b`, `a/b`, `/etc/hosts` (a trailing `/` is an error unless `${` follows).
-    #[regex(r"[a-zA-Z0-9._\-+]*(/[a-zA-Z0-9._\-+]+)+/?")]
+    /// `./a/b`, `a/b`, `/etc/hosts` (a trailing `/` is an error unless `${` follows); the DFA
+    /// only sees those starting with `/`.
+    #[regex(r"(/[a-zA-Z0-9._\-+]+)+/?")]
     Path,
     /// `~/a/b`.
     #[regex(r"~(/[a-zA-Z0-9._\-+]+)+/?")]
     HomePath,
-    /// `a/${`: a path segment that only an interpolation continues.
-    #[regex(r"[a-zA-Z0-9._\-+]*/\$\{")]
+    /// `a/${`: a path segment that only an interpolation continues (recognised by hand).
     PathSegInterpolation,
     /// `~/${`.
     #[token("~/${")]
     HomeInterpolation,
     #[regex(r"<[a-zA-Z0-9._\-+]+(/[a-zA-Z0-9._\-+]+)*>")]
     SearchPath,
-    #[regex(r"[a-zA-Z][a-zA-Z0-9+\-.]*:[a-zA-Z0-9%/?:@&=+$,\-_.!~*']+")]
+    /// `https://example.org` (recognised by hand).
     Uri,
     #[token("${")]
     DollarCurly,
@@ -144,6 +149,36 @@ pub struct Lexer<'s> {
     /// Where `inner` starts in `src`.
     base: usize,
     inner: logos::Lexer<'s, Tok>,
+    /// The last run of path characters scanned: `start..end`.
+    path_run: (usize, usize),
+    /// The last run of URI scheme characters scanned.
+    scheme_run: (usize, usize),
+}
+
+fn is_path_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+')
+}
+
+fn is_scheme_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+}
+
+fn is_uri_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"%/?:@&=+$,-_.!~*'".contains(&b)
+}
+
+/// The end of the run of bytes satisfying `class` around `at`, reusing `cache` when `at` lies
+/// in the run scanned last.
+fn run_end(bytes: &[u8], at: usize, cache: &mut (usize, usize), class: fn(u8) -> bool) -> usize {
+    if cache.0 <= at && at < cache.1 {
+        return cache.1;
+    }
+    let mut end = at;
+    while end < bytes.len() && class(bytes[end]) {
+        end += 1;
+    }
+    *cache = (at, end);
+    end
 }
 
 impl<'s> Lexer<'s> {
@@ -152,10 +187,68 @@ impl<'s> Lexer<'s> {
             src,
             base: 0,
             inner: Tok::lexer(src),
+            path_run: (0, 0),
+            scheme_run: (0, 0),
         }
     }
 
     pub fn next_token(&mut self) -> Token {
+        let t = self.dfa_token();
+        let bytes = self.src.as_bytes();
+        let start = t.start as usize;
+        let Some(&first) = bytes.get(start) else {
+            return t;
+        };
+        if is_path_char(first) {
+            // `C*(/C+)+/?` or `C*/${`: the run of path characters must end at a `/`.
+            let e = run_end(bytes, start, &mut self.path_run, is_path_char);
+            if bytes.get(e) == Some(&b'/') {
+                let next = bytes.get(e + 1).copied();
+                if next == Some(b'$') && bytes.get(e + 2) == Some(&b'{') {
+                    return self.hand_token(Tok::PathSegInterpolation, start, e + 3);
+                }
+                if next.is_some_and(is_path_char) {
+                    let mut j = e;
+                    while bytes.get(j) == Some(&b'/')
+                        && bytes.get(j + 1).is_some_and(|&b| is_path_char(b))
+                    {
+                        j += 1;
+                        while bytes.get(j).is_some_and(|&b| is_path_char(b)) {
+                            j += 1;
+                        }
+                    }
+                    if bytes.get(j) == Some(&b'/') {
+                        j += 1;
+                    }
+                    return self.hand_token(Tok::Path, start, j);
+                }
+            }
+        }
+        if first.is_ascii_alphabetic() {
+            // `[a-zA-Z][a-zA-Z0-9+-.]*:[…]+`.
+            let e = run_end(bytes, start, &mut self.scheme_run, is_scheme_char);
+            if bytes.get(e) == Some(&b':') && bytes.get(e + 1).is_some_and(|&b| is_uri_char(b)) {
+                let mut j = e + 1;
+                while bytes.get(j).is_some_and(|&b| is_uri_char(b)) {
+                    j += 1;
+                }
+                return self.hand_token(Tok::Uri, start, j);
+            }
+        }
+        t
+    }
+
+    /// A token recognised by hand; the DFA continues after it.
+    fn hand_token(&mut self, kind: Tok, start: usize, end: usize) -> Token {
+        self.reset(end);
+        Token {
+            kind,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    fn dfa_token(&mut self) -> Token {
         match self.inner.next() {
             None => {
                 let end = self.src.len() as u32;

@@ -40,7 +40,11 @@ pub fn parse(src: &str) -> Result<Ast, Failure> {
         lex,
         cur,
         ahead: Vec::new(),
-        ast: Ast::default(),
+        ast: Ast::with_capacity(src.len()),
+        depth: 0,
+        scratch_nodes: Vec::new(),
+        scratch_binds: Vec::new(),
+        scratch_attrs: Vec::new(),
     };
     if p.cur.kind == Tok::Eof {
         return Err(p.unexpected());
@@ -61,7 +65,20 @@ struct Parser<'s> {
     /// Tokens after `cur` that were looked at, in order.
     ahead: Vec<Token>,
     ast: Ast,
+    /// Nesting of the recursive productions, to check the stack every few levels only.
+    depth: u32,
+    /// Items of the lists, bindings and attribute paths being parsed, innermost last: each
+    /// moves its own tail into the tree when it is complete (no allocation per construct).
+    scratch_nodes: Vec<NodeId>,
+    scratch_binds: Vec<Bind>,
+    scratch_attrs: Vec<Attr>,
 }
+
+/// The stack is checked every `STACK_CHECK_EVERY` levels of nesting; one level of the parser
+/// uses far less than `RED_ZONE / STACK_CHECK_EVERY`.
+const STACK_CHECK_EVERY: u32 = 8;
+const RED_ZONE: usize = 256 * 1024;
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
 fn span(t: Token) -> Span {
     Span::new(t.start, t.end)
@@ -208,8 +225,20 @@ impl<'s> Parser<'s> {
 
     // Expressions.
 
+    /// Runs a recursive production, growing the stack when it runs low.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.depth += 1;
+        let r = if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
+            stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || f(self))
+        } else {
+            f(self)
+        };
+        self.depth -= 1;
+        r
+    }
+
     fn expr(&mut self) -> Parse<NodeId> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_function())
+        self.nested(|p| p.expr_function())
     }
 
     fn expr_function(&mut self) -> Parse<NodeId> {
@@ -394,7 +423,7 @@ impl<'s> Parser<'s> {
 
     /// Operators binding at least as tightly as `min`.
     fn expr_op(&mut self, min: u8) -> Parse<NodeId> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_op_inner(min))
+        self.nested(|p| p.expr_op_inner(min))
     }
 
     fn expr_op_inner(&mut self, min: u8) -> Parse<NodeId> {
@@ -465,7 +494,7 @@ impl<'s> Parser<'s> {
     }
 
     fn expr_select(&mut self) -> Parse<NodeId> {
-        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_select_inner())
+        self.nested(|p| p.expr_select_inner())
     }
 
     fn expr_select_inner(&mut self) -> Parse<NodeId> {
@@ -557,17 +586,23 @@ impl<'s> Parser<'s> {
             }
             Tok::LBrack => {
                 self.bump();
-                let mut items = Vec::new();
+                let first = self.scratch_nodes.len();
                 while self.cur.kind != Tok::RBrack {
                     if !starts_simple(self.cur.kind)
                         && !(self.cur.kind == Tok::Let && self.peek(1) == Tok::LBrace)
                     {
                         return Err(self.unexpected());
                     }
-                    items.push(self.expr_select()?);
+                    let item = self.expr_select()?;
+                    self.scratch_nodes.push(item);
                 }
                 let close = self.bump();
-                let range = self.push_children(&items);
+                let start = self.ast.children.len() as u32;
+                self.ast.children.extend(self.scratch_nodes.drain(first..));
+                let range = Range {
+                    start,
+                    len: self.ast.children.len() as u32 - start,
+                };
                 Ok(self.node(Node::List(range), span(t).to(span(close))))
             }
             Tok::Rec => {
@@ -606,20 +641,11 @@ impl<'s> Parser<'s> {
         }
     }
 
-    fn push_children(&mut self, items: &[NodeId]) -> Range {
-        let start = self.ast.children.len() as u32;
-        self.ast.children.extend_from_slice(items);
-        Range {
-            start,
-            len: items.len() as u32,
-        }
-    }
-
     // Bindings and attribute paths.
 
     /// Bindings up to `end` (`}` or `in`, not consumed).
     fn binds(&mut self, end: Tok) -> Parse<Range> {
-        let mut binds = Vec::new();
+        let first = self.scratch_binds.len();
         while self.cur.kind != end {
             let start = self.cur;
             if self.cur.kind == Tok::Inherit {
@@ -632,16 +658,17 @@ impl<'s> Parser<'s> {
                 } else {
                     None
                 };
-                let mut names = Vec::new();
+                let first_name = self.scratch_attrs.len();
                 while matches!(
                     self.cur.kind,
                     Tok::Ident | Tok::OrKw | Tok::Quote | Tok::DollarCurly
                 ) {
-                    names.push(self.attr()?);
+                    let name = self.attr()?;
+                    self.scratch_attrs.push(name);
                 }
                 let semi = self.expect(Tok::Semi)?;
-                let names = self.push_attrs(&names);
-                binds.push(Bind::Inherit {
+                let names = self.take_attrs(first_name);
+                self.scratch_binds.push(Bind::Inherit {
                     from,
                     names,
                     span: span(start).to(span(semi)),
@@ -651,7 +678,7 @@ impl<'s> Parser<'s> {
                 self.expect(Tok::Assign)?;
                 let value = self.expr()?;
                 let semi = self.expect(Tok::Semi)?;
-                binds.push(Bind::Value {
+                self.scratch_binds.push(Bind::Value {
                     path,
                     value,
                     span: span(start).to(span(semi)),
@@ -659,29 +686,33 @@ impl<'s> Parser<'s> {
             }
         }
         let start = self.ast.binds.len() as u32;
-        self.ast.binds.extend_from_slice(&binds);
+        self.ast.binds.extend(self.scratch_binds.drain(first..));
         Ok(Range {
             start,
-            len: binds.len() as u32,
+            len: self.ast.binds.len() as u32 - start,
         })
     }
 
-    fn push_attrs(&mut self, attrs: &[Attr]) -> Range {
+    /// Moves the attributes collected since `first` into the tree.
+    fn take_attrs(&mut self, first: usize) -> Range {
         let start = self.ast.attrs.len() as u32;
-        self.ast.attrs.extend_from_slice(attrs);
+        self.ast.attrs.extend(self.scratch_attrs.drain(first..));
         Range {
             start,
-            len: attrs.len() as u32,
+            len: self.ast.attrs.len() as u32 - start,
         }
     }
 
     fn attrpath(&mut self) -> Parse<Range> {
-        let mut attrs = vec![self.attr()?];
+        let first = self.scratch_attrs.len();
+        let attr = self.attr()?;
+        self.scratch_attrs.push(attr);
         while self.cur.kind == Tok::Dot {
             self.bump();
-            attrs.push(self.attr()?);
+            let attr = self.attr()?;
+            self.scratch_attrs.push(attr);
         }
-        Ok(self.push_attrs(&attrs))
+        Ok(self.take_attrs(first))
     }
 
     fn attr(&mut self) -> Parse<Attr> {
@@ -716,6 +747,26 @@ impl<'s> Parser<'s> {
     fn string(&mut self) -> Parse<NodeId> {
         let open = self.cur;
         let bytes = self.src.as_bytes();
+        // Most strings are plain text: copy it as it is.
+        let body = open.end as usize;
+        if let Some(n) = bytes[body..]
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\\' | b'$' | b'\r'))
+        {
+            let close = body + n;
+            if bytes[close] == b'"' {
+                let start = self.ast.parts.len() as u32;
+                if n > 0 {
+                    self.push_literal(&bytes[body..close]);
+                }
+                let parts = Range {
+                    start,
+                    len: self.ast.parts.len() as u32 - start,
+                };
+                self.resume_code(close + 1);
+                return Ok(self.node(Node::Str(parts), Span::new(open.start, close as u32 + 1)));
+            }
+        }
         let mut pieces: Vec<Piece<(NodeId, Span)>> = Vec::new();
         let mut i = open.end as usize;
         let mut seg = i;

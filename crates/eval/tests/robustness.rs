@@ -233,6 +233,35 @@ fn deep_nesting_takes_linear_time() {
     }
 }
 
+/// A deeply nested text with a syntax error is reported (at the end of the input, where Nix
+/// reports it) in linear time too: the error-tolerant parser that describes broken files is
+/// quadratic in depth (83 s for this input), so such texts are described by ours alone.
+#[test]
+fn deep_nesting_with_a_syntax_error_fails_in_linear_time() {
+    const N: usize = 100_000;
+    let text = format!("{}1", "[".repeat(N));
+    within(
+        std::time::Duration::from_secs(20),
+        "an unclosed 100 000-deep list",
+        move || {
+            let file = ntop_eval::source::add_source(
+                ntop_eval::source::Origin::Text("deep".into()),
+                text.as_str().into(),
+            );
+            let analysis = ntop_eval::check::analyse(file, &text);
+            let d = analysis.diagnostics.first().expect("an error");
+            assert_eq!(d.code, "syntax::unexpected_eof");
+            assert_eq!(d.span.map(|s| s.start), Some(text.len() as u32));
+            let mut m = Machine::new(Box::new(StdIO), EvalOptions::default());
+            let Err(e) = m.eval_source("deep", &text, Path::new("/")) else {
+                panic!("an unclosed list evaluated");
+            };
+            assert_eq!(e.span().map(|s| s.start), Some(text.len() as u32));
+            std::mem::forget(m);
+        },
+    );
+}
+
 /// Inputs the fuzzer found crashing once; each must now end in a diagnostic.
 #[test]
 fn fuzzer_regressions() {

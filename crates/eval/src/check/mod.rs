@@ -70,6 +70,13 @@ pub fn analyse(file: FileId, text: &str) -> Analysis {
                 diagnostics.extend(lints::lints(file, &index));
                 Analysis { diagnostics, index }
             }
+            Err(failure) if failure.depth > crate::parse::MAX_RNIX_DEPTH => Analysis {
+                diagnostics: crate::parse::describe_failure(file, text, failure)
+                    .into_iter()
+                    .map(Diagnostic::from)
+                    .collect(),
+                index: Index::default(),
+            },
             Err(failure) => {
                 let (errors, index) = crate::syntax::with_parsed(file, text, |parsed| {
                     let ast = rowan::convert(&parsed.root);

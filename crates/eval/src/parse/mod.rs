@@ -27,12 +27,19 @@ pub fn parse(file: FileId, text: &str) -> Result<Ast, Vec<SyntaxError>> {
     parse_fast(text).map_err(|f| describe_failure(file, text, f))
 }
 
+/// rnix's parser takes time quadratic in nesting depth: a text nested deeper than this is
+/// described by our parser alone (its first error is where Nix's would be too).
+pub const MAX_RNIX_DEPTH: u32 = 4096;
+
 /// The errors to report for a text our parser rejected: rnix's, mapped to Nix's positions and
-/// messages; ours when rnix (whose grammar is a little looser) accepts the text.
+/// messages; ours when rnix (whose grammar is a little looser) accepts the text, or when the
+/// text is too deeply nested for rnix to parse in reasonable time.
 pub fn describe_failure(file: FileId, text: &str, failure: Failure) -> Vec<SyntaxError> {
-    let errors = crate::syntax::with_parsed(file, text, |p| p.errors.clone());
-    if !errors.is_empty() {
-        return errors;
+    if failure.depth <= MAX_RNIX_DEPTH {
+        let errors = crate::syntax::with_parsed(file, text, |p| p.errors.clone());
+        if !errors.is_empty() {
+            return errors;
+        }
     }
     vec![SyntaxError::new(
         Span::new(file, failure.start, failure.end),

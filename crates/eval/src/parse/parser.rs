@@ -25,6 +25,8 @@ pub struct Failure {
     pub end: u32,
     pub code: &'static str,
     pub message: String,
+    /// How deeply the input was nested where the parser got to.
+    pub depth: u32,
 }
 
 type Parse<T> = Result<T, Failure>;
@@ -42,19 +44,27 @@ pub fn parse(src: &str) -> Result<Ast, Failure> {
         ahead: Vec::new(),
         ast: Ast::with_capacity(src.len()),
         depth: 0,
+        max_depth: 0,
         scratch_nodes: Vec::new(),
         scratch_binds: Vec::new(),
         scratch_attrs: Vec::new(),
     };
-    if p.cur.kind == Tok::Eof {
-        return Err(p.unexpected());
+    let root = if p.cur.kind == Tok::Eof {
+        Err(p.unexpected())
+    } else {
+        p.expr()
+    };
+    match root {
+        Ok(root) if p.cur.kind == Tok::Eof => {
+            p.ast.root = Some(root);
+            Ok(p.ast)
+        }
+        Ok(_) => Err(p.unexpected()),
+        Err(mut f) => {
+            f.depth = p.max_depth;
+            Err(f)
+        }
     }
-    let root = p.expr()?;
-    if p.cur.kind != Tok::Eof {
-        return Err(p.unexpected());
-    }
-    p.ast.root = Some(root);
-    Ok(p.ast)
 }
 
 struct Parser<'s> {
@@ -67,6 +77,7 @@ struct Parser<'s> {
     ast: Ast,
     /// Nesting of the recursive productions, to check the stack every few levels only.
     depth: u32,
+    max_depth: u32,
     /// Items of the lists, bindings and attribute paths being parsed, innermost last: each
     /// moves its own tail into the tree when it is complete (no allocation per construct).
     scratch_nodes: Vec<NodeId>,
@@ -201,6 +212,7 @@ impl<'s> Parser<'s> {
             end: t.end,
             code,
             message,
+            depth: 0,
         }
     }
 
@@ -216,6 +228,7 @@ impl<'s> Parser<'s> {
             end,
             code,
             message: message.into(),
+            depth: 0,
         }
     }
 
@@ -228,6 +241,7 @@ impl<'s> Parser<'s> {
     /// Runs a recursive production, growing the stack when it runs low.
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
         self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
         let r = if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
             stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || f(self))
         } else {
@@ -824,6 +838,7 @@ impl<'s> Parser<'s> {
             end: i as u32,
             code: EOF_CODE,
             message: EOF_MESSAGE.into(),
+            depth: 0,
         };
         let close = loop {
             let Some(&b) = bytes.get(i) else {

@@ -49,7 +49,7 @@ enum Work {
 enum Entry {
     Queued,
     Parsing,
-    Ready(Prefetched),
+    Ready(Box<Prefetched>),
     /// Parsed and handed out, taken by the evaluator, or not worth parsing (errors, too big).
     Settled,
 }
@@ -133,7 +133,7 @@ impl Prefetcher {
                         unreachable!("matched above")
                     };
                     state.unclaimed -= parsed.text.len();
-                    return Some(parsed);
+                    return Some(*parsed);
                 }
                 Some(Entry::Settled) => return None,
             }
@@ -212,7 +212,7 @@ fn run(shared: &Shared) {
                 let entry = match parsed {
                     Some(p) => {
                         state.unclaimed += p.text.len();
-                        Entry::Ready(p)
+                        Entry::Ready(Box::new(p))
                     }
                     None => Entry::Settled,
                 };

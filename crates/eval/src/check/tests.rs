@@ -222,7 +222,7 @@ fn index_view(index: &Index) -> Vec<((u32, u32), String, Resolved)> {
             ))
         })
         .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|a| a.0);
     out
 }
 
@@ -407,7 +407,7 @@ fn references_resolve_alike_for_the_checker_the_editor_and_evaluation() {
             found: Vec::new(),
         };
         walk.expr(expr);
-        walk.found.sort_by(|a, b| a.0.cmp(&b.0));
+        walk.found.sort_by_key(|a| a.0);
         if walk.found != checker {
             mismatches.push(format!(
                 "{}: evaluation reads {:?}, the index says {checker:?}",

@@ -212,7 +212,7 @@ impl Machine {
                 // A builtin given all its arguments at once is called directly, without the
                 // partial applications in between.
                 if let Value::PrimOp(op) = f {
-                    match (op.arity, &*c.args) {
+                    match (op.arity, c.args) {
                         (2, [a, b]) => {
                             let args = [self.maybe_thunk(a, env), self.maybe_thunk(b, env)];
                             return (op.func)(self, &args, c.span);
@@ -228,7 +228,7 @@ impl Machine {
                         _ => {}
                     }
                 }
-                let mut rest = &*c.args;
+                let mut rest = c.args;
                 while let Some((first, tail)) = rest.split_first() {
                     if let (Value::Lambda(closure), Some(second)) = (&f, tail.first()) {
                         if let Some(inner) = call::curried(closure) {

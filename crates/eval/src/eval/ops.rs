@@ -282,7 +282,7 @@ impl Machine {
     /// `a + b`, string interpolation and interpolated paths (Nix's `ExprConcatStrings`).
     pub(super) fn eval_concat(&mut self, c: &Concat, env: &Rc<Env>) -> EvalResult<Value> {
         // `a + b` on integers is by far the most common case: no accumulator needed.
-        if let (false, [(l, _), (r, _)]) = (c.force_string, &*c.parts) {
+        if let (false, [(l, _), (r, _)]) = (c.force_string, c.parts) {
             let lv = self.eval(l, env)?;
             if let Value::Int(a) = lv {
                 let rv = self.eval(r, env)?;

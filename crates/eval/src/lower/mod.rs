@@ -90,13 +90,16 @@ pub fn analyse(ctx: &LowerContext<'_>, text: &str, ast: &Ast) -> (Index, Vec<Dia
     (index, diagnostics)
 }
 
+/// What the checker gets when lowering records: the index and the warnings.
+type Recorded = (Index, Vec<Diagnostic>);
+
 fn run(
     ctx: &LowerContext<'_>,
     text: &str,
     ast: &Ast,
     code: &Code,
     record: bool,
-) -> (ExprRef, Vec<Problem>, Option<(Index, Vec<Diagnostic>)>) {
+) -> (ExprRef, Vec<Problem>, Option<Recorded>) {
     let mut l = Lowerer {
         ctx,
         text,

@@ -495,11 +495,14 @@ impl<'s> Parser<'s> {
         Ok(lhs)
     }
 
+    /// Whether the current token starts an `expr_select` (an argument, or a list item).
+    fn starts_select(&mut self) -> bool {
+        starts_simple(self.cur.kind) || (self.cur.kind == Tok::Let && self.peek(1) == Tok::LBrace)
+    }
+
     fn expr_app(&mut self) -> Parse<NodeId> {
         let mut function = self.expr_select()?;
-        while starts_simple(self.cur.kind)
-            || (self.cur.kind == Tok::Let && self.peek(1) == Tok::LBrace)
-        {
+        while self.starts_select() {
             let arg = self.expr_select()?;
             let span = self.ast.span(function).to(self.ast.span(arg));
             function = self.node(Node::Apply { function, arg }, span);
@@ -602,9 +605,7 @@ impl<'s> Parser<'s> {
                 self.bump();
                 let first = self.scratch_nodes.len();
                 while self.cur.kind != Tok::RBrack {
-                    if !starts_simple(self.cur.kind)
-                        && !(self.cur.kind == Tok::Let && self.peek(1) == Tok::LBrace)
-                    {
+                    if !self.starts_select() {
                         return Err(self.unexpected());
                     }
                     let item = self.expr_select()?;

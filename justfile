@@ -4,7 +4,15 @@
 test:
     cargo test --workspace --release
 
-# Formatting and lints, as CI expects them.
+# The golden cases, in process, one test each; FILTER selects (`lang::`, `modules::option`).
+golden FILTER="":
+    cargo test --release -p ntop-driver --test golden -- {{FILTER}}
+
+# The architecture invariants (docs/architecture.md).
+invariants:
+    cargo test --release -p ntop-driver --test invariants
+
+# Formatting and lints, as CI runs them.
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings

@@ -6,7 +6,7 @@
 #   scripts/bless-derivations.sh [--check] [CASE...]
 #
 # A case is nix-fixtures/derivations/CASE.nix (lib.nix and inputs/ are helpers, no cases). It is
-# run exactly as crates/cli/tests/derivations.rs runs `ntop instantiate --store TMP`:
+# run exactly as crates/driver/tests/golden (derivations::CASE) runs `ntop instantiate --store TMP`:
 #
 #   cwd   = nix-fixtures/derivations (its canonical absolute path, DIR below)
 #   env   = NIX_PATH unset, HOME a fresh empty directory, TZ=UTC

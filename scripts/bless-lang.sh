@@ -8,7 +8,7 @@
 # A case is nix-fixtures/lang/CASE.nix (helper files live in subdirectories and are no cases).
 # --dir DIR blesses another fixture directory in the same format instead (for instance
 # nix-fixtures/builtins); its subdirectories are not blessed either.
-# It is evaluated exactly as crates/cli/tests/golden_lang.rs runs `ntop instantiate`:
+# It is evaluated exactly as crates/driver/tests/golden (lang::CASE) runs `ntop instantiate`:
 #
 #   cwd   = nix-fixtures/lang (its canonical absolute path, DIR below)
 #   env   = NIX_PATH unset, HOME a fresh empty directory, TZ=UTC

@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let options = EvalOptions { max_steps: Some(50_000), max_depth: 10_000, ..EvalOptions::default() };
-    let mut m = Machine::new(Box::new(StdIO), options);
+    let mut m = Machine::builder(Box::new(StdIO)).options(options).build();
     if let Ok(v) = m.eval_source("fuzz", text, std::path::Path::new("/nonexistent")) {
         let span = Span::new(add_source(Origin::Text("fuzz".into()), "".into()), 0, 0);
         let _ = m.force_deep(&v, span);

@@ -20,13 +20,13 @@ pub enum Command {
     /// Print derivations in the store as JSON (as `nix show-derivation`).
     ShowDerivation(ShowDerivationArgs),
     /// Build derivations (`.drv` paths, or Nix files to instantiate) and link their outputs.
-    Build(crate::build_cmd::BuildArgs),
+    Build(BuildArgs),
     /// Print the build log of a derivation or of the path it built.
-    Log(crate::build_cmd::LogArgs),
+    Log(LogArgs),
     /// Store maintenance: `verify`, `gc`.
-    Store(crate::build_cmd::StoreCmdArgs),
+    Store(StoreCmdArgs),
     /// Show a valid path's NAR size, closure size and references.
-    PathInfo(crate::build_cmd::PathInfoArgs),
+    PathInfo(PathInfoArgs),
     /// Check files without evaluating them: syntax, scopes and lints.
     Check(CheckArgs),
     /// Run the language server (LSP over standard input and output).
@@ -44,6 +44,17 @@ pub enum ColorChoice {
 pub enum ErrorFormat {
     Human,
     Json,
+}
+
+/// How a command reports its errors (every command has these).
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Colour in diagnostics.
+    #[arg(long = "color", value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// How errors are reported.
+    #[arg(long = "error-format", value_enum, default_value = "human")]
+    pub error_format: ErrorFormat,
 }
 
 /// Options shared by every evaluating command.
@@ -67,13 +78,9 @@ pub struct CommonArgs {
     /// Set a Nix option (`--option NAME VALUE`).
     #[arg(long = "option", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
     pub option: Vec<String>,
-    /// Colour in diagnostics.
-    #[arg(long = "color", value_enum, default_value = "auto")]
-    pub color: ColorChoice,
-    /// How errors are reported.
-    #[arg(long = "error-format", value_enum, default_value = "human")]
-    pub error_format: ErrorFormat,
-    /// Give up after this many seconds.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Give up evaluating after this many seconds.
     #[arg(long = "timeout", value_name = "SECONDS")]
     pub timeout: Option<u64>,
     #[command(flatten)]
@@ -100,10 +107,6 @@ pub struct StoreArgs {
 pub struct InstantiateArgs {
     /// Files to evaluate (`-` for standard input), or expressions with `-E`.
     pub files: Vec<String>,
-    /// Evaluate a file that is a NixOS-style module against the mini-NixOS, as `ntop eval`
-    /// does (used by `ntop build`).
-    #[arg(long = "modules", hide = true)]
-    pub modules: bool,
     /// Treat the arguments as expressions rather than files.
     #[arg(short = 'E', long = "expr")]
     pub expr: bool,
@@ -148,6 +151,8 @@ pub struct ShowDerivationArgs {
     pub recursive: bool,
     #[command(flatten)]
     pub common: StoreArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Args, Debug)]
@@ -195,4 +200,82 @@ pub struct ExplainArgs {
     pub option: String,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// `.drv` store paths (`DRV!OUTPUT,…` for some outputs), or Nix files to instantiate and
+    /// build.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// The name of the result link (`result`, then `result-2`…, `result-<output>`).
+    #[arg(short = 'o', long = "out-link", default_value = "result")]
+    pub out_link: String,
+    /// Make no result links (and so no garbage-collector roots).
+    #[arg(long = "no-out-link")]
+    pub no_out_link: bool,
+    /// Run at most this many builds at once (default: the number of cores).
+    #[arg(short = 'j', long = "max-jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// `NIX_BUILD_CORES` for each builder (default: the number of cores).
+    #[arg(long = "cores", value_name = "N")]
+    pub cores: Option<usize>,
+    /// Keep the build directory of failed builds.
+    #[arg(short = 'K', long = "keep-failed")]
+    pub keep_failed: bool,
+    /// Go on building what does not depend on a failed build.
+    #[arg(short = 'k', long = "keep-going")]
+    pub keep_going: bool,
+    /// Run builders without namespaces (needs the store at its logical directory).
+    #[arg(long = "no-sandbox")]
+    pub no_sandbox: bool,
+    /// Show the builders' output, each line prefixed with the derivation's name.
+    #[arg(short = 'L', long = "print-build-logs")]
+    pub print_logs: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// A `.drv` path or an output path.
+    pub path: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PathInfoArgs {
+    /// Store paths (logical, or their files under the store root).
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct StoreCmdArgs {
+    #[command(subcommand)]
+    pub command: StoreCommand,
+}
+
+/// The options of a store maintenance command.
+#[derive(Args, Debug)]
+pub struct MaintenanceArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCommand {
+    /// Re-hash every valid path and compare with the database.
+    Verify(MaintenanceArgs),
+    /// Delete every store path not reachable from a garbage-collector root.
+    Gc(MaintenanceArgs),
 }

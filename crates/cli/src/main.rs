@@ -1,21 +1,17 @@
-//! The `ntop` command: parses arguments, runs a command, renders its results and errors.
-//! This crate is the only one that prints.
+//! The `ntop` command: parses arguments, runs a command through the driver, renders its
+//! results and errors. This crate is the only one that prints; it knows neither the store
+//! nor the evaluator's internals (`crates/driver/tests/invariants.rs`).
 
 mod alloc;
 mod args;
-mod attr_path;
-mod build_cmd;
-mod bundle;
 mod check_cmd;
-mod explain_cmd;
-mod instantiate;
+mod evaluate;
 mod lsp;
-mod module_eval;
-mod output;
+mod options;
+mod realise;
 mod render;
 mod render_nix;
-mod session;
-mod store_cmd;
+mod store_commands;
 
 use clap::Parser;
 
@@ -63,14 +59,14 @@ fn run(mut argv: Vec<String>) -> i32 {
         }
     };
     match cli.command {
-        args::Command::Instantiate(a) => instantiate::instantiate(a),
-        args::Command::Eval(a) => instantiate::eval(a),
-        args::Command::Explain(a) => explain_cmd::explain(a),
-        args::Command::ShowDerivation(a) => store_cmd::show_derivation(a),
-        args::Command::Build(a) => build_cmd::build(a),
-        args::Command::Log(a) => build_cmd::log(a),
-        args::Command::Store(a) => build_cmd::store(a),
-        args::Command::PathInfo(a) => build_cmd::path_info(a),
+        args::Command::Instantiate(a) => evaluate::instantiate(a),
+        args::Command::Eval(a) => evaluate::eval(a),
+        args::Command::Explain(a) => evaluate::explain(a),
+        args::Command::ShowDerivation(a) => store_commands::show_derivation(a),
+        args::Command::Build(a) => realise::build(a),
+        args::Command::Log(a) => store_commands::log(a),
+        args::Command::Store(a) => store_commands::store(a),
+        args::Command::PathInfo(a) => store_commands::path_info(a),
         args::Command::Check(a) => check_cmd::check(a),
         args::Command::Lsp(_) => lsp::run(),
     }

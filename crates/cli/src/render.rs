@@ -1,4 +1,6 @@
-//! Rendering diagnostics at the edge: miette reports for people, JSON for tools.
+//! Rendering diagnostics at the edge — miette reports for people, JSON for tools — and the
+//! exit status that goes with them: every command reports its errors through a [`Renderer`]
+//! and ends with [`exit_code`].
 
 use std::io::IsTerminal;
 
@@ -6,10 +8,26 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
 use ntop_eval::diagnostic::{Diagnostic, Label, Severity};
-use ntop_eval::error::EvalError;
 use ntop_eval::source::{self, Span};
 
-use crate::args::{ColorChoice, ErrorFormat};
+use crate::args::{ColorChoice, CommonArgs, ErrorFormat};
+
+/// The exit status of a command that reported `diagnostics`: 0 without errors; for failed
+/// builds 100, or 102 when a fixed output's hash did not match (as Nix); 1 for any other
+/// error.
+pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
+    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return 0;
+    }
+    if errors.iter().any(|d| d.code == "build::hash_mismatch") {
+        return 102;
+    }
+    if errors.iter().all(|d| d.code.starts_with("build::")) {
+        return 100;
+    }
+    1
+}
 
 pub struct Renderer {
     pub color: bool,
@@ -33,11 +51,31 @@ impl Renderer {
         }
     }
 
-    pub fn eval_error(&self, e: &EvalError) -> String {
-        Diagnostic::from_eval_error(e)
-            .iter()
-            .map(|d| self.diagnostic(d))
-            .collect()
+    /// The renderer an evaluating command's options ask for.
+    pub fn for_evaluation(common: &CommonArgs) -> Renderer {
+        Renderer::new(
+            common.report.color,
+            common.report.error_format,
+            common.show_trace,
+        )
+    }
+
+    /// Prints the diagnostics on standard error; returns the command's exit status.
+    pub fn report(&self, diagnostics: &[Diagnostic]) -> i32 {
+        let text: String = diagnostics.iter().map(|d| self.diagnostic(d)).collect();
+        eprint!("{text}");
+        exit_code(diagnostics)
+    }
+
+    /// Reports what stopped a command; returns its exit status. Under its `nix-instantiate`
+    /// name, ntop writes evaluation errors in Nix's own layout, which scripts and test suites
+    /// written for Nix match on.
+    pub fn fail(&self, error: &ntop_driver::Error) -> i32 {
+        if let (Some(e), true) = (error.as_eval_error(), invoked_as_nix_instantiate()) {
+            eprint!("{}", crate::render_nix::render(e, self.show_trace));
+            return 1;
+        }
+        self.report(&error.diagnostics())
     }
 
     /// One diagnostic: a miette report, or one line of JSON.
@@ -275,4 +313,16 @@ fn in_user_code(span: Span) -> bool {
 fn is_library_file(name: &str) -> bool {
     name.contains("/ntop/bundle-")
         || (name.ends_with(".nix") && name.split('/').any(|c| c == "lib"))
+}
+
+/// Whether ntop runs under the name `nix-instantiate` (a symlink).
+pub fn invoked_as_nix_instantiate() -> bool {
+    std::env::args_os()
+        .next()
+        .and_then(|a| {
+            std::path::Path::new(&a)
+                .file_name()
+                .map(|n| n == "nix-instantiate")
+        })
+        .unwrap_or(false)
 }

@@ -144,3 +144,45 @@ fn explain_suggests_a_close_option() {
         "{stderr}"
     );
 }
+
+/// The store commands report through the one renderer: `--error-format json` gives their
+/// diagnostics as JSON, with their codes, and the exit status 1.
+#[test]
+fn store_commands_report_json_diagnostics() {
+    let dir = std::env::temp_dir().join(format!("ntop-cli-store-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let missing = "/nix/store/00000000000000000000000000000000-missing";
+    let run = |args: &[&str]| {
+        let out = Command::new(ntop())
+            .args(args)
+            .arg("--store")
+            .arg(dir.join("store"))
+            .args(["--error-format", "json"])
+            .env("HOME", &dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let v: serde_json::Value = serde_json::from_str(stderr.lines().next().unwrap_or(""))
+            .unwrap_or_else(|_| panic!("not JSON: {stderr}"));
+        (
+            out.status.code(),
+            v["code"].as_str().unwrap_or("").to_owned(),
+        )
+    };
+    assert_eq!(
+        run(&["path-info", missing]),
+        (Some(1), "driver::not_valid".into())
+    );
+    assert_eq!(
+        run(&["log", missing]),
+        (Some(1), "driver::no_deriver".into())
+    );
+    assert_eq!(
+        run(&[
+            "show-derivation",
+            "/nix/store/00000000000000000000000000000000-x.drv"
+        ]),
+        (Some(1), "store::io".into())
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,7 +1,8 @@
 //! The one diagnostic model: what `ntop check`, the evaluator's errors and the language server
 //! all report, as plain data.
 //!
-//! A [`Diagnostic`] has a stable code (`syntax::…`, `eval::…`, `check::…`, `cli::…`), a
+//! A [`Diagnostic`] has a stable code (`syntax::…`, `eval::…`, `check::…`, `store::…`,
+//! `build::…`, `driver::…`, `cli::…`), a
 //! severity, a message, a primary span with an optional label, secondary labels, notes and a
 //! help line. Nothing here renders: the CLI turns diagnostics into miette reports or JSON, the
 //! language server into LSP `Diagnostic`s. Every code is listed in `docs/diagnostics.md`.
@@ -143,6 +144,16 @@ impl Diagnostic {
             help: None,
             trace: data.frames.clone(),
         }]
+    }
+}
+
+/// The store's and the builder's errors (anything [`ntop_store::Coded`]): their code, their
+/// message, their notes; they have no place in a Nix file.
+impl<E: ntop_store::Coded + ?Sized> From<&E> for Diagnostic {
+    fn from(e: &E) -> Diagnostic {
+        let mut d = Diagnostic::new(e.code(), Severity::Error, e.to_string(), None);
+        d.notes = e.notes();
+        d
     }
 }
 

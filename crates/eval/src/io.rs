@@ -1,5 +1,9 @@
-//! All file-system access of the evaluator goes through [`EvalIO`], so that tests (and the
-//! store layer) can substitute it.
+//! All file-system and environment access of the evaluator goes through [`EvalIO`], so that
+//! tests and the driver (which maps logical store paths to their files, and gives each
+//! session its own working directory and environment) can substitute it.
+//!
+//! **Architecture invariant:** no code of `crates/eval` outside this file uses `std::fs` or
+//! `std::env` (`crates/driver/tests/invariants.rs` checks it; `std::env::consts` is fine).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -35,6 +39,8 @@ pub trait EvalIO {
     fn is_directory(&self, path: &Path) -> bool;
     fn get_env(&self, name: &str) -> Option<String>;
     fn current_dir(&self) -> io::Result<PathBuf>;
+    /// The path with every symlink resolved (`builtins.storePath`).
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
 }
 
 /// The real file system and process environment.
@@ -75,6 +81,10 @@ impl EvalIO for StdIO {
 
     fn current_dir(&self) -> io::Result<PathBuf> {
         std::env::current_dir()
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::canonicalize(path)
     }
 }
 

@@ -1,4 +1,4 @@
-//! The evaluator's view of the store: the [`StoreAccess`] trait that the CLI implements over a
+//! The evaluator's view of the store: the [`StoreAccess`] trait that the driver implements over a
 //! real store, and the helpers builtins share (string-context elements, errors, the closure of
 //! a path).
 //!

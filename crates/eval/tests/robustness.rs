@@ -113,7 +113,7 @@ fn run(input: &str) {
         max_depth: 5_000,
         ..EvalOptions::default()
     };
-    let mut m = Machine::new(Box::new(StdIO), options);
+    let mut m = Machine::builder(Box::new(StdIO)).options(options).build();
     let result = catch_unwind(AssertUnwindSafe(|| {
         if let Ok(v) = m.eval_source("fuzz", input, Path::new("/nonexistent")) {
             let _ = m.force_deep(
@@ -217,7 +217,7 @@ fn deep_nesting_takes_linear_time() {
             );
             let analysis = ntop_eval::check::analyse(file, &text);
             assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics.first());
-            let mut m = Machine::new(Box::new(StdIO), EvalOptions::default());
+            let mut m = Machine::builder(Box::new(StdIO)).build();
             let shown = m
                 .parse_and_show(
                     ntop_eval::source::Origin::Text("deep".into()),
@@ -252,7 +252,7 @@ fn deep_nesting_with_a_syntax_error_fails_in_linear_time() {
             let d = analysis.diagnostics.first().expect("an error");
             assert_eq!(d.code, "syntax::unexpected_eof");
             assert_eq!(d.span.map(|s| s.start), Some(text.len() as u32));
-            let mut m = Machine::new(Box::new(StdIO), EvalOptions::default());
+            let mut m = Machine::builder(Box::new(StdIO)).build();
             let Err(e) = m.eval_source("deep", &text, Path::new("/")) else {
                 panic!("an unclosed list evaluated");
             };

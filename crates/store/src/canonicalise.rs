@@ -70,24 +70,6 @@ fn set_mtime_no_follow(path: &Path, seconds: i64) -> io::Result<()> {
     }
 }
 
-/// Makes `path` and everything below it writable again and removes it; for cleaning up
-/// a temporary object that was already canonicalised.
-pub(crate) fn force_remove(path: &Path) -> io::Result<()> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    if !meta.is_dir() {
-        return fs::remove_file(path);
-    }
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755))?;
-    for entry in fs::read_dir(path)? {
-        force_remove(&entry?.path())?;
-    }
-    fs::remove_dir(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +101,7 @@ mod tests {
                 .mtime(),
             1
         );
-        force_remove(&tree).expect("remove");
+        crate::disk::remove_tree(&tree).expect("remove");
         assert!(!tree.exists());
     }
 }

@@ -1,7 +1,7 @@
 //! The store database: which store paths are *valid*, with their NAR hash and size, their
 //! references, the derivation that produced them and when they were registered.
 //!
-//! It lives in one SQLite file (`<root>/var/ntop/db/db.sqlite`), opened in WAL mode so that
+//! It lives in one SQLite file (where `local_store.rs` puts it), opened in WAL mode so that
 //! several ntop processes can read while one writes. The schema carries a version
 //! (`PRAGMA user_version`); a database written by a newer ntop is refused rather than
 //! misread.
@@ -141,16 +141,6 @@ impl fmt::Debug for Database {
 }
 
 impl Database {
-    /// Where the database of the store rooted at `root` is.
-    pub fn path_in(root: &Path) -> std::path::PathBuf {
-        root.join("var/ntop/db/db.sqlite")
-    }
-
-    /// Opens (creating if needed) the database of the store rooted at `root`.
-    pub fn open_in(root: &Path) -> DbResult<Database> {
-        Database::open(&Database::path_in(root))
-    }
-
     /// Opens (creating if needed) the database file at `path`.
     pub fn open(path: &Path) -> DbResult<Database> {
         if let Some(dir) = path.parent() {
@@ -404,7 +394,7 @@ mod tests {
     #[test]
     fn registers_queries_and_invalidates() {
         let tmp = TempDir::new("db");
-        let db = Database::open_in(tmp.path()).expect("open");
+        let db = Database::open(&tmp.path().join("db.sqlite")).expect("open");
         let (a, b, c) = (path('a', "a"), path('b', "b"), path('c', "c"));
         assert!(!db.is_valid(&a).expect("query"));
         // b refers to a in the same batch, and to itself.
@@ -429,6 +419,6 @@ mod tests {
         assert!(db.valid_paths().expect("list").is_empty());
         drop(db);
         // Reopening keeps the schema.
-        Database::open_in(tmp.path()).expect("reopen");
+        Database::open(&tmp.path().join("db.sqlite")).expect("reopen");
     }
 }

@@ -62,6 +62,8 @@ pub enum Error {
     UnsupportedFileType { path: PathBuf },
     /// An operation that writes was asked of a read-only (dry-run) store.
     ReadOnly { operation: &'static str },
+    /// The store database failed.
+    Db(crate::db::DbError),
     /// An input/output error, with what was being done and to which path.
     Io {
         action: &'static str,
@@ -103,6 +105,7 @@ impl Error {
             Error::NarFormat { .. } => "store::nar_format",
             Error::UnsupportedFileType { .. } => "store::unsupported_file_type",
             Error::ReadOnly { .. } => "store::read_only",
+            Error::Db(e) => e.code(),
             Error::Io { .. } => "store::io",
         }
     }
@@ -180,6 +183,7 @@ impl fmt::Display for Error {
             Error::ReadOnly { operation } => {
                 write!(f, "cannot {operation}: the store is opened read-only")
             }
+            Error::Db(e) => write!(f, "{e}"),
             Error::Io { action, path, source } => {
                 write!(f, "{action} '{}': {source}", path.display())
             }
@@ -187,9 +191,40 @@ impl fmt::Display for Error {
     }
 }
 
+impl From<crate::db::DbError> for Error {
+    fn from(e: crate::db::DbError) -> Error {
+        Error::Db(e)
+    }
+}
+
+/// An error every layer can report as a diagnostic: a message ([`Display`](fmt::Display)), a
+/// stable code, and notes beyond the message. The store's and the builder's errors implement
+/// it, and the evaluator's diagnostic model converts anything that does (`Diagnostic::from`).
+pub trait Coded: fmt::Display {
+    /// The stable, machine-readable code (`layer::snake_case`).
+    fn code(&self) -> &'static str;
+    /// Further facts, one line each.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+impl Coded for Error {
+    fn code(&self) -> &'static str {
+        Error::code(self)
+    }
+}
+
+impl Coded for crate::db::DbError {
+    fn code(&self) -> &'static str {
+        crate::db::DbError::code(self)
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            Error::Db(e) => Some(e),
             Error::Io { source, .. } => Some(source),
             _ => None,
         }

@@ -1,14 +1,20 @@
-//! A store on the local file system.
+//! A store on the local file system: its layout, its objects and their registration.
 //!
 //! # Layout
 //!
 //! A [`LocalStore`] has a *physical* root directory and a *logical* [`StoreDir`]. Store paths
 //! are computed and printed with the logical directory (`/nix/store` by default), so they are
-//! the paths Nix would compute; the objects themselves live under the root:
+//! the paths Nix would compute; everything lives under the root, and only this module knows
+//! where:
 //!
 //! ```text
-//! <root>/store/<hash>-<name>       the object whose logical path is <store dir>/<hash>-<name>
-//! <root>/store/.tmp-<…>            objects being written (never a valid store path name)
+//! <root>/store/<hash>-<name>              the object whose logical path is <store dir>/<hash>-<name>
+//! <root>/store/.tmp-<pid>-<n>-…           objects being written (never a valid store path name)
+//! <root>/var/ntop/db/db.sqlite            the database of valid paths (`db.rs`)
+//! <root>/var/ntop/gcroots/…               garbage-collector roots (`gc.rs`)
+//! <root>/var/log/ntop/drvs/<drv>.log      build logs
+//! <root>/locks/<name>.lock                flock files (`locks.rs`)
+//! <root>/chroots/<label>/                 sandbox roots while a build runs
 //! ```
 //!
 //! so ntop can work with `/nix/store` paths without owning `/nix/store`, and a builder can map
@@ -16,30 +22,37 @@
 //!
 //! # Invariants
 //!
-//! * An object is present exactly when `<root>/store/<hash>-<name>` exists: every object is
-//!   written completely under a temporary name in the same directory, its metadata
-//!   normalised (see [`canonicalise`](crate::canonicalise)), flushed to disk, and only then
-//!   renamed into place. There is no database; presence is validity.
-//! * Two processes adding the same object at once both succeed: the object's content is a
-//!   function of its path, so whichever rename lands first wins and the other finds the path
-//!   present and discards its copy.
+//! * **An object appears complete**: it is written under a temporary name in the same
+//!   directory, its metadata normalised (see [`canonicalise`](crate::canonicalise)), and
+//!   renamed into place. Two processes adding the same object at once both succeed: the
+//!   object's content is a function of its path, so whichever rename lands first wins.
+//! * **A path is valid once registered**, and **registered only once durable**: every object
+//!   this store writes is recorded with what its writer knows — its references (a `.drv`
+//!   file's inputs, a text's context), its NAR hash and size — and [`LocalStore::commit`]
+//!   syncs the file system once and then registers the whole batch in one transaction. A
+//!   crash before the commit leaves unregistered objects, which are garbage; never a
+//!   registered object whose bytes did not reach the disk. Nothing is synced or registered
+//!   by `Drop`: a command commits explicitly before it reports success.
+//! * An object present but not registered (left by a crash) is checked against the contents
+//!   being written before it is registered, and replaced if it differs.
 //! * In dry-run mode nothing is written: the methods compute the same paths (hashing the
 //!   files that would be added) and return them.
-//! * There is no garbage collection and no record of references beyond what the objects
-//!   contain (a `.drv` file names its inputs).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use crate::canonicalise::{canonicalise_metadata, force_remove};
+use crate::canonicalise::canonicalise_metadata;
+use crate::db::{Database, PathInfo};
 use crate::derivation::Derivation;
+use crate::disk::{remove_tree, sync_filesystem};
 use crate::error::{Error, Result};
 use crate::hash::{Hash, HashAlgo, Hasher};
+use crate::locks::{lock, FileLock, LockKind};
 use crate::nar::{self, FileKind};
 use crate::store_path::{IngestionMethod, StoreDir, StorePath};
 
@@ -51,67 +64,85 @@ pub enum StoreMode {
     DryRun,
 }
 
-#[derive(Clone, Debug)]
+/// What happens to the store's objects on the way to validity, in order, for a caller that
+/// wants to watch (the durability tests simulate a power loss at each step with it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreEvent {
+    /// An object was written (or found present and checked), not yet durable.
+    Written(StorePath),
+    /// Everything written so far is durable.
+    Synced,
+    /// These paths became valid.
+    Registered(Vec<StorePath>),
+}
+
+type EventSink = Arc<dyn Fn(&StoreEvent) + Send + Sync>;
+
+#[derive(Clone)]
 pub struct LocalStore {
     root: PathBuf,
     store_dir: StoreDir,
     mode: StoreMode,
-    /// With batched syncing, objects are flushed by one `syncfs` in [`LocalStore::flush`] (or
-    /// on drop) instead of one `fsync` each: evaluation can write thousands of `.drv` files.
-    /// Objects still appear atomically (temporary name, then rename).
-    batch_sync: bool,
-    unsynced: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The database of valid paths (absent in dry-run mode).
+    db: Option<Arc<Database>>,
+    /// Objects written and not yet registered, with what is known about them.
+    pending: Arc<Mutex<BTreeMap<StorePath, PathInfo>>>,
+    /// Whether something was written since the last sync.
+    unsynced: Arc<AtomicBool>,
+    events: Option<EventSink>,
 }
 
-impl Drop for LocalStore {
-    fn drop(&mut self) {
-        let _ = self.flush();
+impl std::fmt::Debug for LocalStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalStore")
+            .field("root", &self.root)
+            .field("store_dir", &self.store_dir)
+            .field("mode", &self.mode)
+            .finish()
     }
 }
 
 impl LocalStore {
-    /// Opens the store under `root`, creating `<root>/store` when the store may be written.
+    /// Opens the store under `root`. A store that may be written gets its object directory
+    /// and its database created if needed; a dry-run store touches nothing.
     pub fn open(
         root: impl Into<PathBuf>,
         store_dir: StoreDir,
         mode: StoreMode,
     ) -> Result<LocalStore> {
-        let store = LocalStore {
-            root: root.into(),
+        let root = root.into();
+        let db = match mode {
+            StoreMode::ReadWrite => {
+                let dir = root.join("store");
+                fs::create_dir_all(&dir)
+                    .map_err(|e| Error::io("creating store directory", &dir, e))?;
+                Some(Arc::new(Database::open(
+                    &root.join("var/ntop/db/db.sqlite"),
+                )?))
+            }
+            StoreMode::DryRun => None,
+        };
+        Ok(LocalStore {
+            root,
             store_dir,
             mode,
-            batch_sync: false,
+            db,
+            pending: Default::default(),
             unsynced: Default::default(),
-        };
-        if mode == StoreMode::ReadWrite {
-            let dir = store.objects_dir();
-            fs::create_dir_all(&dir).map_err(|e| Error::io("creating store directory", &dir, e))?;
-        }
-        Ok(store)
+            events: None,
+        })
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// Flush written objects once, at [`LocalStore::flush`] or drop, instead of one by one.
-    pub fn with_batched_sync(mut self) -> LocalStore {
-        self.batch_sync = true;
+    /// Reports every [`StoreEvent`] to `sink`.
+    pub fn with_events(mut self, sink: impl Fn(&StoreEvent) + Send + Sync + 'static) -> Self {
+        self.events = Some(Arc::new(sink));
         self
     }
 
-    /// Makes every object written so far durable (one `syncfs` of the store's file system).
-    pub fn flush(&self) -> Result<()> {
-        if !self.unsynced.swap(false, Ordering::SeqCst) {
-            return Ok(());
+    fn event(&self, event: StoreEvent) {
+        if let Some(sink) = &self.events {
+            sink(&event);
         }
-        let dir = self.objects_dir();
-        let file = fs::File::open(&dir).map_err(|e| Error::io("opening", &dir, e))?;
-        // SAFETY: the descriptor is open for the duration of the call.
-        if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
-            return Err(Error::io("syncing", &dir, io::Error::last_os_error()));
-        }
-        Ok(())
     }
 
     pub fn store_dir(&self) -> &StoreDir {
@@ -120,6 +151,54 @@ impl LocalStore {
 
     pub fn mode(&self) -> StoreMode {
         self.mode
+    }
+
+    /// The store's root directory, as the user named it (for messages).
+    pub fn describe_root(&self) -> String {
+        self.root.display().to_string()
+    }
+
+    /// The database of valid paths; an error for a dry-run store.
+    pub fn db(&self) -> Result<&Database> {
+        self.db.as_deref().ok_or(Error::ReadOnly {
+            operation: "open the store database",
+        })
+    }
+
+    /// Whether `path` is registered as valid.
+    pub fn is_valid(&self, path: &StorePath) -> Result<bool> {
+        match &self.db {
+            Some(db) => Ok(db.is_valid(path)?),
+            None => Ok(false),
+        }
+    }
+
+    // The layout.
+
+    pub(crate) fn objects_dir(&self) -> PathBuf {
+        self.root.join("store")
+    }
+
+    pub(crate) fn gc_roots_dir(&self) -> PathBuf {
+        self.root.join("var/ntop/gcroots")
+    }
+
+    fn locks_dir(&self) -> PathBuf {
+        self.root.join("locks")
+    }
+
+    /// Whether the objects live at their logical paths (the store directory is the object
+    /// directory, as building without a sandbox requires).
+    pub fn objects_at_store_dir(&self) -> bool {
+        fs::canonicalize(self.objects_dir())
+            .ok()
+            .zip(fs::canonicalize(self.store_dir.as_str()).ok())
+            .is_some_and(|(a, b)| a == b)
+    }
+
+    /// The object directory, for messages.
+    pub fn describe_objects_dir(&self) -> String {
+        self.objects_dir().display().to_string()
     }
 
     /// Where the object with this store path is on disk.
@@ -138,12 +217,136 @@ impl LocalStore {
         Some(physical)
     }
 
+    /// The store path a user names: a logical path (`/nix/store/…`, possibly inside an
+    /// object), or a file under the store's object directory (such as `./result`).
+    pub fn parse_user_path(&self, arg: &str) -> Result<StorePath> {
+        let objects = self.objects_dir();
+        if let Ok(real) = fs::canonicalize(arg) {
+            let objects = fs::canonicalize(&objects).unwrap_or(objects);
+            if let Ok(rest) = real.strip_prefix(&objects) {
+                let base = rest
+                    .components()
+                    .next()
+                    .and_then(|c| c.as_os_str().to_str())
+                    .unwrap_or_default();
+                return StorePath::from_base_name(base);
+            }
+        }
+        self.store_dir.split(arg).map(|(p, _)| p)
+    }
+
+    /// Where the log of a derivation's build is kept.
+    pub fn log_path(&self, drv: &StorePath) -> PathBuf {
+        self.root
+            .join("var/log/ntop/drvs")
+            .join(format!("{drv}.log"))
+    }
+
+    /// A directory for a sandbox's root, named by `label` (not created).
+    pub fn chroot_path(&self, label: &str) -> PathBuf {
+        self.root.join("chroots").join(label)
+    }
+
+    /// The shared or exclusive garbage-collector lock (see `locks.rs`).
+    pub fn lock_gc(&self, kind: LockKind) -> Result<FileLock> {
+        lock(&self.locks_dir(), "gc", kind)
+    }
+
+    /// The exclusive lock of one output path, held while it is built.
+    pub fn lock_output(&self, path: &StorePath) -> Result<FileLock> {
+        lock(&self.locks_dir(), &path.hash_part(), LockKind::Exclusive)
+    }
+
+    /// A fresh name in the store directory that is not a valid store path (it starts with
+    /// `.tmp-`, which is no nix32 hash part), for temporary work on the store's file system.
+    pub fn temp_path(&self, label: &str) -> PathBuf {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        self.objects_dir()
+            .join(format!(".tmp-{}-{n}-{label}", std::process::id()))
+    }
+
     pub fn is_present(&self, path: &StorePath) -> bool {
         fs::symlink_metadata(self.physical_path(path)).is_ok()
     }
 
+    // Durability and registration.
+
+    /// Makes every object written so far durable (one `syncfs` of the store's file system).
+    pub fn flush(&self) -> Result<()> {
+        if !self.unsynced.swap(false, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let dir = self.objects_dir();
+        sync_filesystem(&dir).map_err(|e| Error::io("syncing", &dir, e))?;
+        self.event(StoreEvent::Synced);
+        Ok(())
+    }
+
+    /// Makes the objects written since the last commit durable, then valid: one sync, then
+    /// one transaction with their references. Returns how many paths were registered.
+    pub fn commit(&self) -> Result<usize> {
+        let batch: Vec<PathInfo> = {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::take(&mut *pending).into_values().collect()
+        };
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let result = self.flush().and_then(|()| Ok(self.db()?.register(&batch)?));
+        if let Err(e) = result {
+            // Still not valid: keep them for a later commit.
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            for info in batch {
+                pending.insert(info.path.clone(), info);
+            }
+            return Err(e);
+        }
+        self.event(StoreEvent::Registered(
+            batch.iter().map(|i| i.path.clone()).collect(),
+        ));
+        Ok(batch.len())
+    }
+
+    /// Whether an object needs writing (and registering): not in dry-run mode, not
+    /// registered, not written in this session already.
+    fn needs_writing(&self, path: &StorePath) -> Result<bool> {
+        if self.mode == StoreMode::DryRun {
+            return Ok(false);
+        }
+        if self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(path)
+        {
+            return Ok(false);
+        }
+        Ok(!self.is_valid(path)?)
+    }
+
+    fn record(&self, path: &StorePath, nar: (Hash, u64), references: &BTreeSet<StorePath>) {
+        self.unsynced.store(true, Ordering::SeqCst);
+        self.event(StoreEvent::Written(path.clone()));
+        let info = PathInfo {
+            path: path.clone(),
+            nar_hash: nar.0,
+            nar_size: nar.1,
+            references: references.clone(),
+            deriver: None,
+            registration_time: 0,
+            ca: None,
+        };
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.clone(), info);
+    }
+
+    // Objects.
+
     /// Adds a text file (`builtins.toFile`, a `.drv` file) with the given references; returns
-    /// its path. The file is not written if it is present already or in dry-run mode.
+    /// its path. Nothing is written in dry-run mode or when it is valid already.
     pub fn add_text(
         &self,
         name: &str,
@@ -153,14 +356,14 @@ impl LocalStore {
         let path = self
             .store_dir
             .compute_store_path_for_text(name, contents, references)?;
-        self.write_file_object(&path, contents)?;
+        self.write_file_object(&path, contents, references)?;
         Ok(path)
     }
 
     /// Writes a derivation's `.drv` file; returns its path.
     pub fn write_derivation(&self, drv: &Derivation) -> Result<StorePath> {
         let (path, text) = drv.store_path(&self.store_dir)?;
-        self.write_file_object(&path, &text)?;
+        self.write_file_object(&path, &text, &drv.references())?;
         Ok(path)
     }
 
@@ -219,16 +422,20 @@ impl LocalStore {
             name,
             &BTreeSet::new(),
         )?;
-        if self.mode == StoreMode::DryRun || self.is_present(&path) {
+        if !self.needs_writing(&path)? {
             return Ok(path);
         }
         let executable = meta.permissions().mode() & 0o100 != 0;
-        self.install(&path, |tmp| {
-            fs::copy(src, tmp).map_err(|e| Error::io("copying", src, e))?;
-            let mode = if executable { 0o755 } else { 0o644 };
-            fs::set_permissions(tmp, fs::Permissions::from_mode(mode))
-                .map_err(|e| Error::io("setting permissions of", tmp, e))
-        })?;
+        let (nar_hash, nar_size) = nar::nar_hash(src)?;
+        let mode = if executable { 0o755 } else { 0o644 };
+        if !self.present_and_equal(&path, &nar_hash)? {
+            self.install(&path, |tmp| {
+                fs::copy(src, tmp).map_err(|e| Error::io("copying", src, e))?;
+                fs::set_permissions(tmp, fs::Permissions::from_mode(mode))
+                    .map_err(|e| Error::io("setting permissions of", tmp, e))
+            })?;
+        }
+        self.record(&path, (nar_hash, nar_size), &BTreeSet::new());
         Ok(path)
     }
 
@@ -279,106 +486,90 @@ impl LocalStore {
         let mut file = file
             .into_inner()
             .map_err(|e| Error::io("writing temporary file", nar_path, e.into_error()))?;
-        let path =
-            self.store_dir
-                .make_source_path(name, &hasher.finish(), &BTreeSet::new(), false)?;
-        if self.is_present(&path) {
+        let nar_size = hasher.bytes_written();
+        let nar_hash = hasher.finish();
+        let path = self
+            .store_dir
+            .make_source_path(name, &nar_hash, &BTreeSet::new(), false)?;
+        if !self.needs_writing(&path)? {
             return Ok(path);
         }
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io("reading temporary file", nar_path, e))?;
-        self.install(&path, |tmp| {
-            nar::restore(io::BufReader::new(&mut file), tmp)
-        })?;
+        if !self.present_and_equal(&path, &nar_hash)? {
+            file.seek(SeekFrom::Start(0))
+                .map_err(|e| Error::io("reading temporary file", nar_path, e))?;
+            self.install(&path, |tmp| {
+                nar::restore(io::BufReader::new(&mut file), tmp)
+            })?;
+        }
+        self.record(&path, (nar_hash, nar_size), &BTreeSet::new());
         Ok(path)
     }
 
-    fn write_file_object(&self, path: &StorePath, contents: &[u8]) -> Result<()> {
-        if self.mode == StoreMode::DryRun || self.is_present(path) {
+    fn write_file_object(
+        &self,
+        path: &StorePath,
+        contents: &[u8],
+        references: &BTreeSet<StorePath>,
+    ) -> Result<()> {
+        if !self.needs_writing(path)? {
             return Ok(());
         }
-        self.install(path, |tmp| {
-            let mut file = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(tmp)
-                .map_err(|e| Error::io("creating file", tmp, e))?;
-            file.write_all(contents)
-                .map_err(|e| Error::io("writing file", tmp, e))
-        })
+        let mut hasher = Hasher::new(HashAlgo::Sha256);
+        nar::dump_bytes(contents, &mut hasher)
+            .map_err(|e| Error::io("hashing", self.physical_path(path), e))?;
+        let nar_size = hasher.bytes_written();
+        let nar_hash = hasher.finish();
+        if !self.present_and_equal(path, &nar_hash)? {
+            self.install(path, |tmp| {
+                let mut file = fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(tmp)
+                    .map_err(|e| Error::io("creating file", tmp, e))?;
+                file.write_all(contents)
+                    .map_err(|e| Error::io("writing file", tmp, e))
+            })?;
+        }
+        self.record(path, (nar_hash, nar_size), references);
+        Ok(())
     }
 
-    /// Creates an object under a temporary name with `create`, normalises and flushes it,
-    /// and renames it to `path`. If another process got there first, its copy stays.
+    /// Whether an unregistered object is present with the expected NAR hash. One that is
+    /// present with other contents (what a crash before a sync can leave) is removed.
+    fn present_and_equal(&self, path: &StorePath, nar_hash: &Hash) -> Result<bool> {
+        let physical = self.physical_path(path);
+        if fs::symlink_metadata(&physical).is_err() {
+            return Ok(false);
+        }
+        if nar::nar_hash(&physical).is_ok_and(|(h, _)| h == *nar_hash) {
+            return Ok(true);
+        }
+        remove_tree(&physical).map_err(|e| Error::io("removing damaged object", &physical, e))?;
+        Ok(false)
+    }
+
+    /// Creates an object under a temporary name with `create`, normalises it and renames it
+    /// to `path`. If another process got there first, its copy stays. Durability comes with
+    /// the next [`LocalStore::flush`].
     fn install(&self, path: &StorePath, create: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
         let tmp = self.temp_path(&path.to_string());
-        let result = create(&tmp)
-            .and_then(|()| canonicalise_metadata(&tmp))
-            .and_then(|()| {
-                if self.batch_sync {
-                    Ok(())
-                } else {
-                    self.sync(&tmp)
-                }
-            });
-        if let Err(e) = result {
-            let _ = force_remove(&tmp);
+        if let Err(e) = create(&tmp).and_then(|()| canonicalise_metadata(&tmp)) {
+            let _ = remove_tree(&tmp);
             return Err(e);
         }
         let dest = self.physical_path(path);
         match fs::rename(&tmp, &dest) {
-            Ok(()) => {}
+            Ok(()) => Ok(()),
             // A directory cannot replace a non-empty one: the other writer won.
             Err(_) if self.is_present(path) => {
-                let _ = force_remove(&tmp);
-                return Ok(());
-            }
-            Err(e) => {
-                let _ = force_remove(&tmp);
-                return Err(Error::io("moving into place", &dest, e));
-            }
-        }
-        if self.batch_sync {
-            self.unsynced.store(true, Ordering::SeqCst);
-            return Ok(());
-        }
-        let dir = self.objects_dir();
-        fs::File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| Error::io("syncing store directory", &dir, e))
-    }
-
-    /// Flushes an object to disk: one `fsync` for a file, a `syncfs` of the store's file system
-    /// for a tree (one call instead of one per file).
-    fn sync(&self, tmp: &Path) -> Result<()> {
-        let file = fs::File::open(tmp).map_err(|e| Error::io("opening", tmp, e));
-        match fs::symlink_metadata(tmp) {
-            Ok(meta) if meta.is_file() => {
-                file?.sync_all().map_err(|e| Error::io("syncing", tmp, e))
-            }
-            Ok(meta) if meta.is_dir() => {
-                let file = file?;
-                // SAFETY: the descriptor is open for the duration of the call.
-                if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
-                    return Err(Error::io("syncing", tmp, io::Error::last_os_error()));
-                }
+                let _ = remove_tree(&tmp);
                 Ok(())
             }
-            _ => Ok(()),
+            Err(e) => {
+                let _ = remove_tree(&tmp);
+                Err(Error::io("moving into place", &dest, e))
+            }
         }
-    }
-
-    fn objects_dir(&self) -> PathBuf {
-        self.root.join("store")
-    }
-
-    /// A fresh name in the store directory that is not a valid store path (it starts with
-    /// `.tmp-`, which is no nix32 hash part).
-    fn temp_path(&self, label: &str) -> PathBuf {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        self.objects_dir()
-            .join(format!(".tmp-{}-{n}-{label}", std::process::id()))
     }
 }
 

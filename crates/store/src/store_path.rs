@@ -373,24 +373,28 @@ pub fn output_path_name(drv_name: &str, output_name: &str) -> String {
     }
 }
 
-/// Makes an absolute path canonical without touching the file system: repeated slashes,
-/// `.` and `..` components and trailing slashes go (Nix's `canonPath` without symlinks).
-pub fn canon_path(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
+/// Nix's `canonPath`: removes `.` and empty components and resolves `..` lexically
+/// (symlinks are not followed). The one implementation; [`canon_path`] is it for text.
+pub fn canon_path_buf(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::from("/");
+    for c in path.components() {
+        match c {
+            Component::RootDir | Component::Prefix(_) | Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => parts.push(part),
+            Component::Normal(n) => out.push(n),
         }
     }
-    if parts.is_empty() {
-        "/".to_owned()
-    } else {
-        parts.iter().flat_map(|p| ["/", p]).collect()
-    }
+    out
+}
+
+/// [`canon_path_buf`] of a path given as text.
+pub fn canon_path(path: &str) -> String {
+    canon_path_buf(std::path::Path::new(path))
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ fn resolve(base: &Path, text: &str) -> Option<PathBuf> {
         base.join(text)
     };
     // `./x` and `..` resolved lexically, as Nix's parser does.
-    let path = ntop_eval::lower::canonicalize_lexically(&path);
+    let path = ntop_eval::canonicalize_lexically(&path);
     let path = if path.is_dir() {
         path.join("default.nix")
     } else {

@@ -425,7 +425,7 @@ fn store_path(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> 
     // Symlinks are resolved, unless the path is a store path itself (or lies in the logical
     // store, whose files live elsewhere).
     if !dir.is_in_store(&text) {
-        if let Ok(real) = std::fs::canonicalize(&path) {
+        if let Ok(real) = m.io.canonicalize(&path) {
             text = real.to_string_lossy().into_owned();
         }
     }

@@ -210,9 +210,7 @@ impl Machine {
             if let Some(c) = candidate {
                 // A relative entry (`-I ../lib`) is relative to the working directory.
                 let c = if c.is_relative() {
-                    std::env::current_dir()
-                        .unwrap_or_else(|_| "/".into())
-                        .join(c)
+                    self.io.current_dir().unwrap_or_else(|_| "/".into()).join(c)
                 } else {
                     c
                 };

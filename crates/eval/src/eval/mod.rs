@@ -81,15 +81,17 @@ fn default_system() -> String {
     format!("{arch}-{os}")
 }
 
-/// Services the evaluator needs from the store layer (see `crate::store`). The CLI provides the
+/// Services the evaluator needs from the store layer (see `crate::store`). The driver provides the
 /// real one; without it, store-touching builtins fail clearly.
 pub use crate::store::StoreAccess;
 
+/// The evaluator. Built with [`Machine::builder`](crate::MachineBuilder): its IO, options,
+/// observer, store and prefetcher are fixed at construction.
 pub struct Machine {
-    pub io: Box<dyn EvalIO>,
-    pub options: EvalOptions,
-    pub observer: Box<dyn Observer>,
-    pub store: Option<Box<dyn StoreAccess>>,
+    pub(crate) io: Box<dyn EvalIO>,
+    pub(crate) options: EvalOptions,
+    pub(crate) observer: Box<dyn Observer>,
+    pub(crate) store: Option<Box<dyn StoreAccess>>,
     globals: Rc<HashMap<Symbol, Value>>,
     root_env: Rc<Env>,
     import_cache: HashMap<PathBuf, Value>,
@@ -99,9 +101,9 @@ pub struct Machine {
     pub(crate) drv_hashes: ntop_store::DrvHashCache,
     depth: usize,
     steps: u64,
-    /// Parses files ahead of their import on another core (set up by the CLI, with an
+    /// Parses files ahead of their import on another core (set up by the driver, with an
     /// `EvalIO` of its own that reads what `io` would outside the store).
-    pub prefetch: Option<crate::prefetch::Prefetcher>,
+    pub(crate) prefetch: Option<crate::prefetch::Prefetcher>,
     /// The lowered code of every file compiled, freed with the machine (declared last: it is
     /// dropped after everything that points into it).
     pub(crate) code: crate::lower::CodeCache,
@@ -112,7 +114,7 @@ const RED_ZONE: usize = 128 * 1024;
 const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 
 impl Machine {
-    pub fn new(io: Box<dyn EvalIO>, options: EvalOptions) -> Machine {
+    pub(crate) fn new(io: Box<dyn EvalIO>, options: EvalOptions) -> Machine {
         let mut m = Machine {
             io,
             options,
@@ -131,6 +133,11 @@ impl Machine {
         m.globals = Rc::new(crate::builtins::globals(&m));
         crate::builtins::derivation::init(&mut m);
         m
+    }
+
+    /// The options the machine was built with.
+    pub fn options(&self) -> &EvalOptions {
+        &self.options
     }
 
     pub fn globals(&self) -> &Rc<HashMap<Symbol, Value>> {

@@ -85,11 +85,6 @@ impl Code {
         // SAFETY: as in `alloc`.
         unsafe { &*(r as *const Expr) }
     }
-
-    /// Bytes of memory the arena holds.
-    pub fn allocated_bytes(&self) -> usize {
-        self.bump.allocated_bytes()
-    }
 }
 
 impl Drop for Code {
@@ -125,10 +120,5 @@ impl CodeCache {
 
     pub fn remember_scoped(&mut self, path: PathBuf, names: Vec<Symbol>, expr: ExprRef) {
         self.scoped.insert((path, names), expr);
-    }
-
-    /// Bytes held by the arenas of every file compiled so far.
-    pub fn allocated_bytes(&self) -> usize {
-        self.files.iter().map(Code::allocated_bytes).sum()
     }
 }

@@ -908,19 +908,7 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Nix's `canonPath`: removes `.` and empty components and resolves `..` lexically (symlinks
-/// are not followed).
+/// Nix's `canonPath` (lexical: symlinks are not followed); the store's implementation.
 pub fn canonicalize_lexically(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::from("/");
-    for c in p.components() {
-        match c {
-            Component::RootDir | Component::Prefix(_) | Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(n) => out.push(n),
-        }
-    }
-    out
+    ntop_store::canon_path_buf(p)
 }

@@ -255,3 +255,71 @@ fn maps_logical_paths_to_physical_ones() {
     );
     assert_eq!(store.to_physical("/usr/bin/sh"), None);
 }
+
+#[test]
+fn commit_syncs_then_registers_what_was_written_with_its_references() {
+    let tmp = TempDir::new("store-commit");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = events.clone();
+    let store = open(&tmp, StoreMode::ReadWrite)
+        .with_events(move |e| sink.lock().expect("events").push(e.clone()));
+    let a = store.add_text("a", b"A", &BTreeSet::new()).expect("add a");
+    let b = store
+        .add_text("b", b"B", &[a.clone()].into())
+        .expect("add b");
+    // Written, not yet valid.
+    assert!(!store.is_valid(&a).expect("query") && store.is_present(&a));
+    assert_eq!(store.commit().expect("commit"), 2);
+    assert!(store.is_valid(&a).expect("query") && store.is_valid(&b).expect("query"));
+    assert_eq!(
+        store.db().expect("db").references(&b).expect("refs"),
+        [a.clone()].into()
+    );
+    let info = store
+        .db()
+        .expect("db")
+        .query_path_info(&a)
+        .expect("info")
+        .expect("valid");
+    // The NAR hash registered is the object's.
+    assert_eq!(
+        info.nar_hash,
+        nar::nar_hash(&store.physical_path(&a)).expect("nar").0
+    );
+    let events = events.lock().expect("events").clone();
+    let mut both = vec![a.clone(), b.clone()];
+    both.sort();
+    assert_eq!(
+        events,
+        [
+            StoreEvent::Written(a.clone()),
+            StoreEvent::Written(b.clone()),
+            StoreEvent::Synced,
+            StoreEvent::Registered(both),
+        ]
+    );
+    // Valid objects are not written or registered again.
+    store.add_text("a", b"A", &BTreeSet::new()).expect("again");
+    assert_eq!(store.commit().expect("commit"), 0);
+}
+
+#[test]
+fn a_damaged_unregistered_object_is_replaced() {
+    let tmp = TempDir::new("store-damaged");
+    let store = open(&tmp, StoreMode::ReadWrite);
+    let path = store
+        .store_dir()
+        .compute_store_path_for_text("t", b"contents", &BTreeSet::new())
+        .expect("path");
+    // What a crash between rename and sync can leave: the name, other bytes.
+    fs::write(store.physical_path(&path), b"torn").expect("write");
+    store
+        .add_text("t", b"contents", &BTreeSet::new())
+        .expect("add");
+    assert_eq!(
+        fs::read(store.physical_path(&path)).expect("read"),
+        b"contents"
+    );
+    store.commit().expect("commit");
+    assert!(store.is_valid(&path).expect("query"));
+}

@@ -1,0 +1,292 @@
+//! Running one builder: a fresh build directory, the environment, the sandbox, the log.
+//!
+//! The builder's standard output and error go to one pipe; a thread copies every line to the
+//! derivation's log file (`<root>/var/log/ntop/drvs/<drv>.log`), to the observer, and keeps
+//! the last lines for the error report. Standard input is `/dev/null`.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, BufRead, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStringExt;
+use std::os::unix::fs::DirBuilderExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ntop_store::{remove_tree, Derivation, DerivationOutput, LocalStore, StorePath};
+
+use crate::env::{make_env, EnvInput};
+use crate::error::{BuildError, Result};
+use crate::sandbox::{self, SandboxPlan};
+use crate::{BuildConfig, Event, Observer};
+
+/// How many log lines a failure report shows.
+pub const LOG_TAIL_LINES: usize = 25;
+
+/// One build to run.
+pub struct Job<'a> {
+    pub store: &'a LocalStore,
+    pub drv_path: &'a StorePath,
+    pub drv: &'a Derivation,
+    /// Output name → output path.
+    pub outputs: &'a BTreeMap<String, StorePath>,
+    /// Physical paths of the input closure (what the sandbox shows).
+    pub inputs: &'a [PathBuf],
+    pub config: &'a BuildConfig,
+    pub observer: &'a dyn Observer,
+}
+
+/// Where a finished build's outputs are, and what to clean up.
+pub struct Workspace {
+    /// Output name → where the builder left it on the host.
+    pub scratch: BTreeMap<String, PathBuf>,
+    pub build_dir: PathBuf,
+    pub chroot: Option<PathBuf>,
+}
+
+impl Workspace {
+    /// Removes the build directory and the sandbox root (never crossing into another file
+    /// system, so a mount that leaked could not be deleted through).
+    pub fn remove(&self) {
+        let _ = remove_tree(&self.build_dir);
+        if let Some(chroot) = &self.chroot {
+            let _ = remove_tree(chroot);
+        }
+    }
+}
+
+/// The result of running a builder: its workspace, and the error with the log's tail if it
+/// failed.
+pub struct Run {
+    pub workspace: Workspace,
+    pub result: Result<()>,
+    pub log_tail: Vec<String>,
+    pub log_file: PathBuf,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+pub fn run(job: &Job<'_>) -> Result<Run> {
+    let store_dir = job.store.store_dir();
+    let drv_name = store_dir.print(job.drv_path);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id();
+    let build_dir = job.config.tmp_dir.join(format!("ntop-build-{pid}-{n}"));
+    fs::DirBuilder::new()
+        .mode(0o700)
+        .recursive(true)
+        .create(&build_dir)
+        .map_err(|e| BuildError::io("creating build directory", &build_dir, e))?;
+    let chroot = job.config.sandbox.then(|| {
+        job.store
+            .chroot_path(&format!("{pid}-{n}-{}", job.drv.name))
+    });
+    let scratch: BTreeMap<String, PathBuf> = job
+        .outputs
+        .iter()
+        .map(|(name, path)| {
+            let place = match &chroot {
+                Some(root) => root
+                    .join(store_dir.as_str().trim_start_matches('/'))
+                    .join(path.to_string()),
+                None => job.store.physical_path(path),
+            };
+            (name.clone(), place)
+        })
+        .collect();
+    let workspace = Workspace {
+        scratch,
+        build_dir: build_dir.clone(),
+        chroot: chroot.clone(),
+    };
+    let log_file = job.store.log_path(job.drv_path);
+    let mut tail = Vec::new();
+    let result = run_in(job, &workspace, &log_file, &mut tail);
+    Ok(Run {
+        workspace,
+        result: result.map_err(|e| match e {
+            BuildError::Unsupported { message, .. } => BuildError::Unsupported {
+                drv: drv_name.clone(),
+                message,
+            },
+            e => e,
+        }),
+        log_tail: tail,
+        log_file,
+    })
+}
+
+fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>) -> Result<()> {
+    let store_dir = job.store.store_dir();
+    let drv_name = store_dir.print(job.drv_path);
+    let top_in_build = if job.config.sandbox {
+        "/build".to_owned()
+    } else {
+        ws.build_dir.to_string_lossy().into_owned()
+    };
+    let fixed_output = job
+        .drv
+        .outputs
+        .values()
+        .any(|o| matches!(o, DerivationOutput::CaFixed { .. }));
+    let printed_outputs = job
+        .outputs
+        .iter()
+        .map(|(k, v)| (k.clone(), store_dir.print(v)))
+        .collect();
+    let env = make_env(&EnvInput {
+        env: &job.drv.env,
+        top_in_build: &top_in_build,
+        top_on_host: &ws.build_dir,
+        store_dir: store_dir.as_str(),
+        cores: job.config.cores,
+        fixed_output,
+        outputs: &printed_outputs,
+    })?;
+    // Outputs left by an interrupted build are removed first.
+    for place in ws.scratch.values() {
+        remove_tree(place).map_err(|e| BuildError::io("removing stale output", place, e))?;
+    }
+    if let Some(dir) = log_file.parent() {
+        fs::create_dir_all(dir).map_err(|e| BuildError::io("creating", dir, e))?;
+    }
+    let mut log =
+        fs::File::create(log_file).map_err(|e| BuildError::io("creating", log_file, e))?;
+
+    let builder = OsString::from_vec(job.drv.builder.clone());
+    let mut cmd = Command::new(&builder);
+    cmd.args(job.drv.args.iter().map(|a| OsString::from_vec(a.clone())))
+        .env_clear()
+        .envs(
+            env.iter()
+                .map(|(k, v)| (OsString::from(k), OsString::from_vec(v.clone()))),
+        )
+        .current_dir(&ws.build_dir)
+        .stdin(Stdio::null());
+    let (reader, writer) = pipe().map_err(|e| BuildError::io("creating a pipe", log_file, e))?;
+    let writer2 = writer
+        .try_clone()
+        .map_err(|e| BuildError::io("creating a pipe", log_file, e))?;
+    cmd.stdout(Stdio::from(writer)).stderr(Stdio::from(writer2));
+    let prepared = match &ws.chroot {
+        Some(chroot) => Some(sandbox::prepare(&SandboxPlan {
+            chroot,
+            build_dir: &ws.build_dir,
+            store_dir: store_dir.as_str(),
+            inputs: job.inputs,
+            network: fixed_output,
+        })?),
+        None => {
+            cmd.process_group(0);
+            None
+        }
+    };
+    if let Some(prepared) = prepared {
+        let prepared = std::sync::Arc::new(prepared);
+        // SAFETY: `enter` makes only async-signal-safe system calls on data prepared before
+        // the fork, as a pre_exec hook requires.
+        unsafe {
+            cmd.pre_exec(move || prepared.enter());
+        }
+    }
+    job.observer.event(Event::Started { drv: job.drv_path });
+    let spawned = cmd.spawn();
+    // Close our copies of the pipe's write end, so the reader sees end-of-file.
+    drop(cmd);
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(source) => {
+            let log_text = fs::read_to_string(log_file).unwrap_or_default();
+            return Err(if job.config.sandbox && !log_text.is_empty() {
+                tail.extend(log_text.lines().map(str::to_owned));
+                BuildError::Sandbox {
+                    drv: drv_name,
+                    message: format!("{} ({source})", log_text.trim()),
+                }
+            } else {
+                BuildError::Spawn {
+                    drv: drv_name,
+                    builder: String::from_utf8_lossy(&job.drv.builder).into_owned(),
+                    source,
+                }
+            });
+        }
+    };
+    let drv_path = job.drv_path;
+    let observer = job.observer;
+    let lines = std::thread::scope(|s| {
+        let copier = s.spawn(move || copy_log(reader, &mut log, drv_path, observer));
+        let status = child.wait();
+        if !job.config.sandbox {
+            // Whatever the builder left running in its process group goes too.
+            // SAFETY: kill has no memory-safety preconditions.
+            unsafe {
+                libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+            }
+        }
+        let lines = copier.join().unwrap_or_default();
+        (status, lines)
+    });
+    let (status, lines) = lines;
+    *tail = lines.into_iter().collect();
+    let status = status.map_err(|e| BuildError::io("waiting for builder", &ws.build_dir, e))?;
+    if status.success() {
+        return Ok(());
+    }
+    let code = status
+        .code()
+        .or_else(|| status.signal().map(|s| 128 + s))
+        .unwrap_or(1);
+    // A sandbox that could not be set up reports itself in the log and exits 1 from the
+    // first child (the error never reaches spawn there).
+    if let Some(line) = tail.iter().find(|l| l.starts_with("ntop sandbox: ")) {
+        return Err(BuildError::Sandbox {
+            drv: drv_name,
+            message: line.trim_start_matches("ntop sandbox: ").to_owned(),
+        });
+    }
+    Err(BuildError::BuilderFailed {
+        drv: drv_name,
+        status: code,
+    })
+}
+
+/// Copies the builder's output to the log file and the observer; returns the last lines.
+fn copy_log(
+    reader: OwnedFd,
+    log: &mut fs::File,
+    drv: &StorePath,
+    observer: &dyn Observer,
+) -> VecDeque<String> {
+    let mut tail = VecDeque::new();
+    let mut reader = io::BufReader::new(fs::File::from(reader));
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        let _ = log.write_all(&line);
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        observer.event(Event::Log { drv, line: text });
+        if tail.len() == LOG_TAIL_LINES {
+            tail.pop_front();
+        }
+        tail.push_back(String::from_utf8_lossy(text).into_owned());
+    }
+    tail
+}
+
+fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 returns.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}

@@ -1,0 +1,188 @@
+//! What happens to a build's outputs once the builder has exited successfully:
+//!
+//! 1. every declared output must exist;
+//! 2. its metadata is normalised (mtime 1; files 0444 or 0555, directories 0555 — so no
+//!    setuid, setgid or write bits remain);
+//! 3. its NAR is hashed and, in the same pass, scanned for the hash parts of the input
+//!    closure and of the derivation's own outputs;
+//! 4. a fixed output is checked against its declared hash (flat: the file's contents;
+//!    recursive: the NAR) and may refer to nothing;
+//! 5. sandboxed outputs are renamed from the sandbox's store directory into the store;
+//! 6. all outputs are registered in the database in one transaction.
+//!
+//! Until step 6 completes no output is valid; an object present in the store but not
+//! registered is garbage that the next build of it removes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use ntop_store::{
+    canonicalise_metadata, nar, remove_tree, sync_path, Derivation, DerivationOutput, Hash,
+    HashAlgo, HashEncoding, Hasher, IngestionMethod, LocalStore, PathInfo, StorePath,
+};
+
+use crate::builder::Workspace;
+use crate::error::{BuildError, Result};
+use crate::refs::RefScanner;
+
+pub struct Finish<'a> {
+    pub store: &'a LocalStore,
+    pub drv_path: &'a StorePath,
+    pub drv: &'a Derivation,
+    pub outputs: &'a BTreeMap<String, StorePath>,
+    pub workspace: &'a Workspace,
+    /// The input closure: the candidates for references besides the outputs themselves.
+    pub closure: &'a BTreeSet<StorePath>,
+}
+
+pub fn finish(f: &Finish<'_>) -> Result<()> {
+    let store_dir = f.store.store_dir();
+    let drv_printed = store_dir.print(f.drv_path);
+    let mut candidates: Vec<&StorePath> = f.closure.iter().collect();
+    candidates.extend(f.outputs.values());
+    let mut infos = Vec::new();
+    for (name, path) in f.outputs {
+        let place = f
+            .workspace
+            .scratch
+            .get(name)
+            .ok_or_else(|| BuildError::MissingOutput {
+                drv: drv_printed.clone(),
+                output: name.clone(),
+                path: store_dir.print(path),
+            })?;
+        if fs::symlink_metadata(place).is_err() {
+            return Err(BuildError::MissingOutput {
+                drv: drv_printed.clone(),
+                output: name.clone(),
+                path: store_dir.print(path),
+            });
+        }
+        canonicalise_metadata(place)?;
+        let mut sink = Tee {
+            hasher: Hasher::new(HashAlgo::Sha256),
+            scanner: RefScanner::new(candidates.iter().copied()),
+        };
+        nar::dump_all(place, &mut sink)?;
+        let Tee { hasher, scanner } = sink;
+        let nar_size = hasher.bytes_written();
+        let nar_hash = hasher.finish();
+        let references = scanner.found();
+        let mut ca = None;
+        if let Some(DerivationOutput::CaFixed { method, hash }) = f.drv.outputs.get(name) {
+            check_fixed(
+                place,
+                *method,
+                hash,
+                &nar_hash,
+                &drv_printed,
+                &store_dir.print(path),
+            )?;
+            if !references.is_empty() {
+                return Err(BuildError::FixedOutputReferences {
+                    drv: drv_printed,
+                    references: references
+                        .iter()
+                        .map(|r| store_dir.print(r))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            ca = Some(format!(
+                "fixed:{}{}:{}",
+                method.prefix(),
+                hash.algo().name(),
+                hash.encode(HashEncoding::Nix32, false)
+            ));
+        }
+        infos.push(PathInfo {
+            path: path.clone(),
+            nar_hash,
+            nar_size,
+            references,
+            deriver: Some(f.drv_path.clone()),
+            registration_time: 0,
+            ca,
+        });
+    }
+    for (name, path) in f.outputs {
+        let Some(place) = f.workspace.scratch.get(name) else {
+            continue;
+        };
+        let dest = f.store.physical_path(path);
+        sync_path(place).map_err(|e| BuildError::io("syncing", place, e))?;
+        if *place != dest {
+            // We hold the output's lock and it is not valid: whatever is there is garbage.
+            remove_tree(&dest).map_err(|e| BuildError::io("removing stale output", &dest, e))?;
+            fs::rename(place, &dest).map_err(|e| BuildError::io("moving output into", &dest, e))?;
+        }
+    }
+    // The renames themselves, before the outputs become valid.
+    if let Some(dir) = f.store.physical_path(f.drv_path).parent() {
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| BuildError::io("syncing", dir, e))?;
+    }
+    f.store.db()?.register(&infos)?;
+    Ok(())
+}
+
+fn check_fixed(
+    place: &Path,
+    method: IngestionMethod,
+    wanted: &Hash,
+    nar_sha256: &Hash,
+    drv: &str,
+    printed: &str,
+) -> Result<()> {
+    let got = match method {
+        IngestionMethod::Flat => {
+            let meta = fs::symlink_metadata(place)
+                .map_err(|e| BuildError::io("getting status of", place, e))?;
+            if !meta.is_file() || meta.permissions().mode() & 0o100 != 0 {
+                return Err(BuildError::BadFlatOutput {
+                    path: printed.to_owned(),
+                });
+            }
+            let mut file =
+                fs::File::open(place).map_err(|e| BuildError::io("opening", place, e))?;
+            let mut hasher = Hasher::new(wanted.algo());
+            io::copy(&mut file, &mut hasher).map_err(|e| BuildError::io("reading", place, e))?;
+            hasher.finish()
+        }
+        IngestionMethod::Recursive if wanted.algo() == HashAlgo::Sha256 => nar_sha256.clone(),
+        IngestionMethod::Recursive => {
+            let mut hasher = Hasher::new(wanted.algo());
+            nar::dump_all(place, &mut hasher)?;
+            hasher.finish()
+        }
+    };
+    if got != *wanted {
+        return Err(BuildError::HashMismatch {
+            drv: drv.to_owned(),
+            specified: wanted.to_sri(),
+            got: got.to_sri(),
+        });
+    }
+    Ok(())
+}
+
+struct Tee<'a> {
+    hasher: Hasher,
+    scanner: RefScanner<'a>,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.hasher.update(buf);
+        self.scanner.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

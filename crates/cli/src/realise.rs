@@ -1,0 +1,156 @@
+//! `ntop build`: evaluation and building in this one process, through one driver session.
+//!
+//! Files are instantiated (with every evaluation option, traces and warnings shown as they
+//! happen), `.drv` paths taken as they are; the session then builds exactly the selected
+//! outputs (`-A pkg.dev` builds and links `dev`), links them (`result`, `result-<output>`,
+//! `result-2`…, each also a garbage-collector root) and prints their logical paths, as
+//! `nix-build` does. The session holds the store's garbage-collector lock from before the
+//! first write until the links exist.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use ntop_driver::{Access, BuildEvent, BuildObserver, BuildOptions, BuildTarget, Input, Session};
+
+use crate::args::BuildArgs;
+use crate::evaluate::request;
+use crate::options::{exit_with, session_options, watchdog};
+use crate::render::Renderer;
+
+pub fn build(args: BuildArgs) -> i32 {
+    let common = &args.common;
+    let renderer = Renderer::for_evaluation(common);
+    let mut session = Session::open(session_options(common, Access::ReadWrite));
+    let mut targets = Vec::new();
+    {
+        let _watchdog = watchdog(common);
+        for arg in &args.paths {
+            if arg.ends_with(".drv") || arg.contains(".drv!") {
+                targets.push(BuildTarget::Drv { arg: arg.clone() });
+                continue;
+            }
+            let request = request(common, vec![Input::File(arg.clone())], true);
+            let mut found = Vec::new();
+            if let Err(e) = session.instantiate(&request, &mut found) {
+                let code = renderer.fail(&e);
+                exit_with(code, session);
+            }
+            targets.extend(found.into_iter().map(BuildTarget::Output));
+        }
+    }
+    let options = BuildOptions {
+        jobs: args.jobs,
+        cores: args.cores,
+        keep_failed: args.keep_failed,
+        keep_going: args.keep_going,
+        no_sandbox: args.no_sandbox,
+        out_link: (!args.no_out_link).then(|| args.out_link.clone()),
+    };
+    let progress = Progress::new(args.print_logs);
+    let report = session.build(&targets, &options, &progress);
+    progress.finish();
+    let report = match report {
+        Ok(report) => report,
+        Err(e) => {
+            let code = renderer.fail(&e);
+            exit_with(code, session);
+        }
+    };
+    for output in &report.outputs {
+        println!("{}", output.path);
+    }
+    let code = renderer.report(&report.failures);
+    // The result links exist: the session's garbage-collector lock may go with it.
+    exit_with(code, session)
+}
+
+/// Progress: an indicatif bar on a terminal, plain lines otherwise; `-L` streams logs.
+struct Progress {
+    bar: Option<ProgressBar>,
+    print_logs: bool,
+    running: Mutex<BTreeMap<String, ()>>,
+}
+
+impl Progress {
+    fn new(print_logs: bool) -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("[{pos}/{len}] {wide_msg} {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            print_logs,
+            running: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn update(&self) {
+        let Some(bar) = &self.bar else {
+            return;
+        };
+        let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        let names: Vec<&str> = running.keys().map(String::as_str).collect();
+        bar.set_message(format!("building {}", names.join(", ")));
+    }
+}
+
+impl BuildObserver for Progress {
+    fn event(&self, event: BuildEvent<'_>) {
+        match event {
+            BuildEvent::Planned { to_build } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_length(to_build as u64);
+                }
+                if self.bar.is_none() && to_build > 0 {
+                    eprintln!("these {to_build} derivations will be built:");
+                }
+            }
+            BuildEvent::Started { name, drv } => {
+                self.running
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(name.to_owned(), ());
+                if self.bar.is_none() {
+                    eprintln!("building '{drv}'...");
+                }
+                self.update();
+            }
+            BuildEvent::Log { name, line } => {
+                if self.print_logs {
+                    self.line(&format!("{name}> {}", String::from_utf8_lossy(line)));
+                }
+            }
+            BuildEvent::Finished { name } => {
+                self.running
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(name);
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                }
+                self.update();
+            }
+        }
+    }
+}

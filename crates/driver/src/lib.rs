@@ -1,0 +1,45 @@
+//! The driver: one session between the Nix language (`ntop-eval`), the store (`ntop-store`)
+//! and the builder (`ntop-builder`), as Tvix's glue crate sits between its evaluator and
+//! store. It instantiates, evaluates, explains and builds, and returns data: printed values,
+//! [`DrvOutput`]s, reports, [`Diagnostic`](ntop_eval::diagnostic::Diagnostic)s. It prints
+//! nothing: traces, warnings and notes go to the session's [`Observer`] as they happen,
+//! build progress to a [`BuildObserver`].
+//!
+//! **An API boundary**, and **the only crate that knows both the evaluator and the store**
+//! (`tests/invariants.rs` checks it): the CLI sees sessions, requests and reports, never
+//! store paths or derivations.
+//!
+//! The modules, one concept each:
+//!
+//! * `session`: [`Session`] (the store, the evaluator over it, what it wrote; the
+//!   garbage-collector lock) and its [`SessionOptions`];
+//! * `instantiate`, `attr_path`, `modules`, `output`: requests — inputs, `-A` paths and
+//!   auto-calling, NixOS-style modules (`nix/eval-module.nix`), printed values and the
+//!   derivation outputs values denote;
+//! * `explain`: `ntop explain` (`nix/explain.nix`);
+//! * `realise`: building in-process and linking results;
+//! * `maintenance`: `store gc|verify`, `path-info`, `log`, `show-derivation`;
+//! * `store_access`, `fetch`: the evaluator's store and file system, and the fetchers;
+//! * `bundle`: the embedded `bundle/` (lib, mini-NixOS, package set);
+//! * `error`: the one [`Error`].
+
+mod attr_path;
+mod bundle;
+mod error;
+mod explain;
+mod fetch;
+mod instantiate;
+mod maintenance;
+mod modules;
+mod output;
+mod realise;
+mod session;
+mod store_access;
+
+pub use error::{Error, Result};
+pub use instantiate::{AutoArg, DrvOutput, Input, InstantiateMode, Request, ValueFormat};
+pub use maintenance::{GcSummary, PathInfoReport, StoreHandle, VerifySummary};
+/// What the store reports on the way to validity ([`SessionOptions::store_events`]).
+pub use ntop_store::StoreEvent;
+pub use realise::{BuildEvent, BuildObserver, BuildOptions, BuildReport, BuildTarget, BuiltOutput};
+pub use session::{Access, Environment, Observer, Session, SessionOptions, Silent, StoreEvents};

@@ -1,0 +1,342 @@
+//! A [`Session`]: one store, one evaluator over it, and what the evaluator wrote — the unit
+//! every command works in.
+//!
+//! A session that may write takes the store's garbage-collector lock (shared) when it opens
+//! and holds it until it is dropped, after its results are registered ([`Session::commit`])
+//! and rooted (result links, `--add-root`): a concurrent `ntop store gc` waits instead of
+//! collecting objects the session still works with.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use ntop_eval::io::EvalIO;
+use ntop_eval::source::{add_source, Origin, Span};
+use ntop_eval::{EvalOptions, Machine, SearchPathEntry};
+use ntop_store::{FileLock, LocalStore, LockKind, StoreDir, StoreEvent, StoreMode};
+
+use crate::error::{Error, Result};
+use crate::store_access::{Known, SessionIO, SessionStore};
+
+/// Where a session reads environment variables from.
+#[derive(Clone, Debug)]
+pub enum Environment {
+    /// The process's own.
+    Process,
+    /// Exactly these (a test's `HOME`, no `NIX_PATH`).
+    Vars(Arc<HashMap<String, String>>),
+}
+
+impl Environment {
+    pub fn vars<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Environment {
+        Environment::Vars(Arc::new(
+            vars.into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        ))
+    }
+
+    pub fn get(&self, name: &str) -> Option<String> {
+        match self {
+            Environment::Process => std::env::var(name).ok(),
+            Environment::Vars(vars) => vars.get(name).cloned(),
+        }
+    }
+
+    fn get_nonempty(&self, name: &str) -> Option<String> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+}
+
+/// Where a session reports what happens while it works, as it happens: the evaluator's
+/// traces and warnings, and the driver's own notes. The CLI prints them on standard error.
+pub trait Observer {
+    /// `builtins.trace`.
+    fn trace(&mut self, message: &str);
+    /// `builtins.warn`, deprecations, and problems the session works around.
+    fn warn(&mut self, message: &str);
+    /// Facts about what the session does (a module taking a base module's place).
+    fn note(&mut self, message: &str);
+}
+
+/// Reports nothing.
+pub struct Silent;
+
+impl Observer for Silent {
+    fn trace(&mut self, _: &str) {}
+    fn warn(&mut self, _: &str) {}
+    fn note(&mut self, _: &str) {}
+}
+
+pub(crate) type SharedObserver = Rc<RefCell<Box<dyn Observer>>>;
+
+/// The evaluator's observer: forwards to the session's.
+struct Forward(SharedObserver);
+
+impl ntop_eval::Observer for Forward {
+    fn trace(&mut self, message: &str) {
+        self.0.borrow_mut().trace(message);
+    }
+
+    fn warn(&mut self, message: &str) {
+        self.0.borrow_mut().warn(message);
+    }
+}
+
+/// Whether a session may write to the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// Paths are computed, nothing is written (`--eval`, `--dry-run`, `--readonly-mode`).
+    ReadOnly,
+}
+
+/// A receiver of [`StoreEvent`]s.
+pub type StoreEvents = Arc<dyn Fn(&StoreEvent) + Send + Sync>;
+
+/// Everything a session is opened with.
+pub struct SessionOptions {
+    /// The store's root directory (`--store`); by default `$NTOP_STORE`, else
+    /// `$XDG_DATA_HOME/ntop`, else `~/.local/share/ntop`.
+    pub store_root: Option<PathBuf>,
+    /// The logical store directory (`--store-dir`, default `/nix/store`).
+    pub store_dir: Option<String>,
+    pub access: Access,
+    /// `-I` entries, before `NIX_PATH`'s.
+    pub include: Vec<String>,
+    /// `--option NAME VALUE`.
+    pub settings: Vec<(String, String)>,
+    /// Relative paths are relative to this directory.
+    pub cwd: PathBuf,
+    pub env: Environment,
+    /// Where the embedded bundle is unpacked (default: the environment's cache directory).
+    pub cache_home: Option<PathBuf>,
+    /// Parse imported files ahead of time on another core.
+    pub parse_ahead: bool,
+    /// Where traces and warnings go, as they happen.
+    pub observer: Box<dyn Observer>,
+    /// Told every step of the store's objects towards validity (durability tests).
+    pub store_events: Option<StoreEvents>,
+}
+
+impl SessionOptions {
+    /// Read-only, default store, no search path of the user's, silent.
+    pub fn new(cwd: impl Into<PathBuf>, env: Environment) -> SessionOptions {
+        SessionOptions {
+            store_root: None,
+            store_dir: None,
+            access: Access::ReadOnly,
+            include: Vec::new(),
+            settings: Vec::new(),
+            cwd: cwd.into(),
+            env,
+            cache_home: None,
+            parse_ahead: true,
+            observer: Box::new(Silent),
+            store_events: None,
+        }
+    }
+}
+
+/// The store's root directory the options and environment name.
+fn store_root(options: &SessionOptions) -> PathBuf {
+    let absolute = |p: &Path| options.cwd.join(p);
+    if let Some(dir) = &options.store_root {
+        return absolute(dir);
+    }
+    let env = &options.env;
+    if let Some(dir) = env.get_nonempty("NTOP_STORE") {
+        return absolute(Path::new(&dir));
+    }
+    if let Some(dir) = env.get_nonempty("XDG_DATA_HOME") {
+        return PathBuf::from(dir).join("ntop");
+    }
+    let home = env
+        .get_nonempty("HOME")
+        .map_or_else(|| PathBuf::from("/"), PathBuf::from);
+    home.join(".local/share/ntop")
+}
+
+/// Opens the store the options name, in the given mode.
+pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
+    let dir = options
+        .store_dir
+        .as_deref()
+        .unwrap_or(ntop_store::DEFAULT_STORE_DIR);
+    let store_dir = StoreDir::new(&ntop_store::canon_path(dir))?;
+    let mut store = LocalStore::open(store_root(options), store_dir, mode)?;
+    if let Some(events) = &options.store_events {
+        let events = events.clone();
+        store = store.with_events(move |e| events(e));
+    }
+    Ok(store)
+}
+
+pub struct Session {
+    /// `None` only while being dropped.
+    machine: Option<Machine>,
+    store: Option<LocalStore>,
+    pub(crate) known: Rc<RefCell<Known>>,
+    pub(crate) cwd: PathBuf,
+    /// The span of the command line, where errors about the command itself point.
+    pub(crate) span: Span,
+    pub(crate) observer: SharedObserver,
+    _gc_lock: Option<FileLock>,
+}
+
+impl Session {
+    /// Opens the store and sets up the evaluator. Without a usable store (no permission, a
+    /// damaged database) the session evaluates without one, and store-touching builtins
+    /// fail with the reason, which the observer is told at once.
+    pub fn open(options: SessionOptions) -> Session {
+        let observer: SharedObserver = Rc::new(RefCell::new(options.observer));
+        let options = SessionOptions {
+            observer: Box::new(Silent),
+            ..options
+        };
+        let mode = match options.access {
+            Access::ReadWrite => StoreMode::ReadWrite,
+            Access::ReadOnly => StoreMode::DryRun,
+        };
+        let mut eval_options = EvalOptions::default();
+        if let Some(dir) = &options.store_dir {
+            eval_options.store_dir = ntop_store::canon_path(dir);
+        }
+        let store = match open_store(&options, mode) {
+            Ok(store) => Some(store),
+            Err(e) => {
+                observer
+                    .borrow_mut()
+                    .warn(&format!("cannot open the store: {e}"));
+                None
+            }
+        };
+        let gc_lock = match &store {
+            Some(store) if mode == StoreMode::ReadWrite => match store.lock_gc(LockKind::Shared) {
+                Ok(lock) => Some(lock),
+                Err(e) => {
+                    observer
+                        .borrow_mut()
+                        .warn(&format!("cannot take the store's lock: {e}"));
+                    None
+                }
+            },
+            _ => None,
+        };
+        // `-I` entries come first, then NIX_PATH, as in Nix.
+        for entry in &options.include {
+            eval_options.search_path.push(SearchPathEntry::parse(entry));
+        }
+        if let Some(nix_path) = options.env.get("NIX_PATH") {
+            eval_options
+                .search_path
+                .extend(SearchPathEntry::parse_list(&nix_path));
+        }
+        // Last of all, the embedded default: `<nixpkgs>` is ntop's bundled lib, mini-NixOS and
+        // package set unless the user's search path names another.
+        let cache_home = options
+            .cache_home
+            .clone()
+            .unwrap_or_else(|| crate::bundle::cache_home(&options.env));
+        match crate::bundle::dir(&cache_home) {
+            Ok(dir) => eval_options.search_path.push(SearchPathEntry {
+                prefix: "nixpkgs".into(),
+                path: dir.display().to_string(),
+            }),
+            Err(e) => observer
+                .borrow_mut()
+                .warn(&format!("cannot unpack the embedded nixpkgs bundle: {e}")),
+        }
+        for (name, value) in &options.settings {
+            eval_options.settings.insert(name.clone(), value.clone());
+        }
+        eval_options.abort_on_warn = eval_options
+            .settings
+            .get("abort-on-warn")
+            .is_some_and(|v| v == "true")
+            || options
+                .env
+                .get("NIX_ABORT_ON_WARN")
+                .is_some_and(|v| v == "1" || v == "true");
+        let io = SessionIO {
+            store: store.clone(),
+            env: options.env.clone(),
+            cwd: options.cwd.clone(),
+        };
+        let known = Rc::new(RefCell::new(Known::default()));
+        let store_dir = store
+            .as_ref()
+            .map(|s| PathBuf::from(s.store_dir().as_str()))
+            .unwrap_or_else(|| ntop_store::DEFAULT_STORE_DIR.into());
+        let mut builder = Machine::builder(Box::new(io.clone()) as Box<dyn EvalIO>)
+            .options(eval_options)
+            .observer(Box::new(Forward(observer.clone())));
+        // Both file systems read files outside the store by their names.
+        if options.parse_ahead {
+            if let Some(p) = ntop_eval::prefetch::Prefetcher::start(Arc::new(io), Some(store_dir)) {
+                builder = builder.prefetch(p);
+            }
+        }
+        if let Some(store) = &store {
+            builder = builder.store(Box::new(SessionStore::new(store.clone(), known.clone())));
+        }
+        let span = Span::new(
+            add_source(Origin::Text("«command line»".into()), "".into()),
+            0,
+            0,
+        );
+        Session {
+            machine: Some(builder.build()),
+            store,
+            known,
+            cwd: options.cwd,
+            span,
+            observer,
+            _gc_lock: gc_lock,
+        }
+    }
+
+    pub(crate) fn machine(&mut self) -> &mut Machine {
+        self.machine
+            .as_mut()
+            .expect("the machine exists until the session is dropped")
+    }
+
+    pub(crate) fn note(&self, message: &str) {
+        self.observer.borrow_mut().note(message);
+    }
+
+    pub(crate) fn store(&self) -> Result<&LocalStore> {
+        self.store
+            .as_ref()
+            .ok_or_else(|| Error::request("driver::no_store", "no store is available"))
+    }
+
+    /// A path as the session's working directory resolves it.
+    pub(crate) fn absolute(&self, path: &str) -> PathBuf {
+        ntop_store::canon_path_buf(&self.cwd.join(path))
+    }
+
+    /// Makes everything the session wrote durable and valid: one sync, one transaction with
+    /// the references the evaluator knows. A command calls it before it reports success.
+    pub fn commit(&mut self) -> Result<()> {
+        if let Some(store) = &self.store {
+            store.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// Deeply nested values are dropped recursively (until the evaluator's heap is collected
+/// instead): give that its own large stack, mapped lazily.
+const DROP_STACK: usize = 1 << 30;
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some(machine) = self.machine.take() {
+            stacker::grow(DROP_STACK, move || drop(machine));
+        }
+    }
+}

@@ -168,8 +168,9 @@ pub struct If {
 pub struct Assert {
     pub cond: ExprRef,
     pub body: ExprRef,
-    /// The condition's source text, for "assertion '…' failed".
-    pub text: &'static str,
+    /// The file's directory: "assertion '…' failed" shows the condition as Nix prints it
+    /// (relative paths resolved), and is computed only then, from the condition's source text.
+    pub base_dir: &'static std::path::Path,
     pub span: Span,
     /// The condition as written, labelled when it is false.
     pub cond_span: Span,

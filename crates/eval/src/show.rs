@@ -15,6 +15,23 @@ use crate::print::format_float;
 
 /// Shows the expression `id` of a parsed file; relative paths are resolved against `base_dir`
 /// (and `~/…` against `home`), as Nix's parser resolves them.
+/// Shows the expression written at `span`, as [`show_node`] shows it in its file's tree. The
+/// text of any expression parses alone to the same tree (syntax is context-free), so what is
+/// shown only on failure need not be computed while lowering.
+pub fn show_span(span: crate::source::Span, base_dir: &Path, home: Option<&Path>) -> String {
+    let source = crate::source::source(span.file);
+    let text = &source.text[span.start as usize..span.end as usize];
+    match crate::parse::parse_fast(text) {
+        Ok(ast) => match ast.root {
+            Some(root) => show_node(&ast, text, root, base_dir, home),
+            None => text.to_owned(),
+        },
+        // Unreachable for the span of a parsed expression; the text as written is the best
+        // description left.
+        Err(_) => text.to_owned(),
+    }
+}
+
 pub fn show_node(
     ast: &Ast,
     text: &str,
@@ -510,5 +527,48 @@ impl<'a> Out<'a> {
         if pieces.len() > 1 {
             self.push(')');
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::source::{add_source, Origin, Span};
+
+    /// `show_span` rests on syntax being context-free: every expression's text, parsed alone,
+    /// shows as the expression does in its file's tree. Checked for every node of every fixture
+    /// (the conditions of assertions are what it is used for).
+    #[test]
+    fn an_expression_parsed_alone_shows_as_in_its_tree() {
+        let base = Path::new("/base/dir");
+        let home = Some(Path::new("/home/user"));
+        let mut asserts = 0;
+        for path in crate::check::tests::fixture_files() {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(ast) = crate::parse::parse_fast(&text) else {
+                continue;
+            };
+            let file = add_source(Origin::File(path.clone()), text.as_str().into());
+            for id in 0..ast.nodes.len() as u32 {
+                if matches!(ast.node(id), crate::parse::ast::Node::Assert { .. }) {
+                    asserts += 1;
+                }
+                let s = ast.span(id);
+                let in_tree = super::show_node(&ast, &text, id, base, home);
+                let alone = super::show_span(Span::new(file, s.start, s.end), base, home);
+                assert_eq!(
+                    alone,
+                    in_tree,
+                    "{}: node at {}..{}",
+                    path.display(),
+                    s.start,
+                    s.end
+                );
+            }
+        }
+        assert!(asserts > 10, "the fixtures have assertions");
     }
 }

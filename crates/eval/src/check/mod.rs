@@ -17,7 +17,7 @@ pub mod index;
 mod lints;
 mod rowan;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -160,7 +160,7 @@ fn globals_agree_with_the_evaluator() {
 
 /// The fixtures every resolution test runs over: the language, builtins and checker cases and
 /// the bundled Nix code.
-fn fixture_files() -> Vec<std::path::PathBuf> {
+pub(crate) fn fixture_files() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
     let mut dirs = vec![

@@ -284,10 +284,10 @@ impl Machine {
                     // The keyword is the place (where Nix reports it); the condition is
                     // what failed.
                     let keyword = Span::new(a.span.file, a.span.start, a.span.start + 6);
-                    Err(
-                        EvalError::new(ErrorKind::AssertionFailed(a.text.to_string()), keyword)
-                            .with_label(a.cond_span, "this is false"),
-                    )
+                    let home = self.io.get_env("HOME").map(std::path::PathBuf::from);
+                    let text = crate::show::show_span(a.cond_span, a.base_dir, home.as_deref());
+                    Err(EvalError::new(ErrorKind::AssertionFailed(text), keyword)
+                        .with_label(a.cond_span, "this is false"))
                 }
             }
             Expr::Not(e, span) => {

@@ -69,10 +69,12 @@ impl Code {
         unsafe { &*(r as *const [T]) }
     }
 
-    pub fn str(&self, s: &str) -> &'static str {
-        let r: &str = self.bump.alloc_str(s);
+    pub fn path(&self, p: &std::path::Path) -> &'static std::path::Path {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes: &[u8] = self.bump.alloc_slice_copy(p.as_os_str().as_bytes());
         // SAFETY: as in `alloc`.
-        unsafe { &*(r as *const str) }
+        let bytes = unsafe { &*(bytes as *const [u8]) };
+        std::path::Path::new(std::ffi::OsStr::from_bytes(bytes))
     }
 
     /// Moves an expression node into the arena; one owning a value is dropped with it.

@@ -367,20 +367,13 @@ impl<'a> Lowerer<'a> {
                 })))
             }
             Node::Assert { cond, body } => {
-                let text = crate::show::show_node(
-                    self.ast,
-                    self.text,
-                    cond,
-                    self.ctx.base_dir,
-                    self.ctx.home,
-                );
                 let cond_span = self.node_span(cond);
                 let cond = self.expr(cond);
                 let body = self.expr(body);
                 code.expr(Expr::Assert(code.alloc(Assert {
                     cond,
                     body,
-                    text: code.str(&text),
+                    base_dir: code.path(self.ctx.base_dir),
                     span,
                     cond_span,
                 })))

@@ -1,0 +1,3 @@
+let x = 1; in
+assert ./a/../b == ./c + "/d";
+x

@@ -5,6 +5,9 @@
 //! generic path costs several times the plain one (callgrind: a fifth of all instructions of a
 //! list fold). Requests whose alignment mimalloc's plain functions already guarantee — at most
 //! 16 bytes, and no larger than the size, as for C's `malloc` — go to `mi_malloc` and friends.
+//!
+//! [`configure`] sets mimalloc's options for a process that allocates hundreds of megabytes and
+//! then exits; see `docs/performance.md` ("The allocator") for what was measured.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
@@ -12,6 +15,27 @@ use std::ffi::c_void;
 use libmimalloc_sys as mi;
 
 pub struct MiMalloc;
+
+// mimalloc's option functions, which `libmimalloc-sys` only binds (with v2's numbering) behind
+// its `extended` feature. The numbers are `mi_option_e` of the v3 sources the crate builds
+// (`c_src/mimalloc/v3/include/mimalloc.h`); `crates/cli/tests/cli.rs` checks the one we set.
+extern "C" {
+    fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_destroy_on_exit`.
+const OPTION_DESTROY_ON_EXIT: std::ffi::c_int = 22;
+
+/// Sets mimalloc's options for ntop; called first thing in `main`. Each is a default: the
+/// `MIMALLOC_*` environment variable of the same option still wins (for debugging).
+pub fn configure() {
+    // At exit mimalloc walks every page of the exiting thread's heap to free what is still
+    // allocated — a tenth of a short evaluation's time, for memory the kernel reclaims anyway.
+    // A value above 1 makes its exit hook return at once (`_mi_auto_process_done`).
+    // SAFETY: setting an option is a plain store into mimalloc's option table; the number is
+    // a valid option (see above).
+    unsafe { mi_option_set_default(OPTION_DESTROY_ON_EXIT, 2) };
+}
 
 /// What `mi_malloc` guarantees on 64-bit targets (MI_MAX_ALIGN_SIZE).
 const PLAIN_ALIGN: usize = 16;

@@ -25,6 +25,7 @@ static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 const MAIN_STACK: usize = 256 * 1024 * 1024;
 
 fn main() {
+    alloc::configure();
     // A panic is a bug in ntop: say so plainly, without a Rust backtrace.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error in ntop (this is a bug, please report it): {info}");

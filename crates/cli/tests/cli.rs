@@ -186,3 +186,29 @@ fn store_commands_report_json_diagnostics() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The allocator is told to skip its exit-time walk over the heap (`alloc::configure`), as a
+/// default that mimalloc's own environment variable still overrides. mimalloc prints its
+/// statistics (`MIMALLOC_SHOW_STATS`) from that exit hook, so they appear exactly when the hook
+/// runs: this fails if the option number does not name `destroy_on_exit`.
+#[test]
+fn allocator_skips_its_exit_walk_unless_told_otherwise() {
+    let run = |destroy: Option<&str>| {
+        let mut cmd = Command::new(ntop());
+        cmd.args(["instantiate", "--eval", "-E", "1"])
+            .env("MIMALLOC_SHOW_STATS", "1");
+        if let Some(v) = destroy {
+            cmd.env("MIMALLOC_DESTROY_ON_EXIT", v);
+        } else {
+            cmd.env_remove("MIMALLOC_DESTROY_ON_EXIT");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).contains("peak rss")
+    };
+    assert!(!run(None), "the exit hook ran although ntop disabled it");
+    assert!(
+        run(Some("0")),
+        "MIMALLOC_DESTROY_ON_EXIT=0 no longer restores the exit hook"
+    );
+}

@@ -16,6 +16,8 @@
 //! * `sandbox`: Linux namespaces and the build's file system (`docs/builder.md`).
 //! * `outputs`: checking, normalising, hashing, reference scanning and registering outputs.
 //! * `refs`: the reference scanner.
+//! * `store_view`: a command run with a relocated store mounted at its logical directory
+//!   (`ntop run`, `ntop shell`).
 
 mod builder;
 mod env;
@@ -24,6 +26,7 @@ mod outputs;
 mod refs;
 mod sandbox;
 mod scheduler;
+mod store_view;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -31,6 +34,7 @@ use std::path::PathBuf;
 pub use error::{BuildError, Result};
 pub use refs::scan_references;
 pub use scheduler::build;
+pub use store_view::{prepare as prepare_store_view, StoreView, StoreViewPlan};
 
 use ntop_store::{Derivation, StorePath};
 

@@ -1,17 +1,22 @@
 //! What happens to a build's outputs once the builder has exited successfully:
 //!
 //! 1. every declared output must exist;
-//! 2. its metadata is normalised (mtime 1; files 0444 or 0555, directories 0555 — so no
-//!    setuid, setgid or write bits remain);
-//! 3. its NAR is hashed and, in the same pass, scanned for the hash parts of the input
+//! 2. sandboxed outputs are renamed from the sandbox's store directory into the store —
+//!    *before* they are made read-only: moving a directory to another parent rewrites its
+//!    `..` entry, which needs write permission on the directory itself, and only root is
+//!    exempt from that (an output the builder made read-only is made writable for the
+//!    move, as Nix's `movePath` does);
+//! 3. its metadata is normalised in place (mtime 1; files 0444 or 0555, directories 0555 —
+//!    so no setuid, setgid or write bits remain);
+//! 4. its NAR is hashed and, in the same pass, scanned for the hash parts of the input
 //!    closure and of the derivation's own outputs;
-//! 4. a fixed output is checked against its declared hash (flat: the file's contents;
+//! 5. a fixed output is checked against its declared hash (flat: the file's contents;
 //!    recursive: the NAR) and may refer to nothing;
-//! 5. sandboxed outputs are renamed from the sandbox's store directory into the store;
-//! 6. all outputs are registered in the database in one transaction.
+//! 6. the outputs are made durable, then registered in the database in one transaction.
 //!
 //! Until step 6 completes no output is valid; an object present in the store but not
-//! registered is garbage that the next build of it removes.
+//! registered is garbage that the next build of it removes (the scheduler removes the
+//! outputs of a build that fails in any of these steps).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -43,24 +48,26 @@ pub fn finish(f: &Finish<'_>) -> Result<()> {
     let drv_printed = store_dir.print(f.drv_path);
     let mut candidates: Vec<&StorePath> = f.closure.iter().collect();
     candidates.extend(f.outputs.values());
-    let mut infos = Vec::new();
+    let mut placed = Vec::new();
     for (name, path) in f.outputs {
-        let place = f
-            .workspace
-            .scratch
-            .get(name)
-            .ok_or_else(|| BuildError::MissingOutput {
-                drv: drv_printed.clone(),
-                output: name.clone(),
-                path: store_dir.print(path),
-            })?;
-        if fs::symlink_metadata(place).is_err() {
-            return Err(BuildError::MissingOutput {
-                drv: drv_printed.clone(),
-                output: name.clone(),
-                path: store_dir.print(path),
-            });
+        let missing = || BuildError::MissingOutput {
+            drv: drv_printed.clone(),
+            output: name.clone(),
+            path: store_dir.print(path),
+        };
+        let place = f.workspace.scratch.get(name).ok_or_else(missing)?;
+        let meta = fs::symlink_metadata(place).map_err(|_| missing())?;
+        let dest = f.store.physical_path(path);
+        if *place != dest {
+            // We hold the output's lock and it is not valid: whatever is there is garbage.
+            remove_tree(&dest).map_err(|e| BuildError::io("removing stale output", &dest, e))?;
+            move_path(place, &dest, &meta)?;
         }
+        placed.push((name, path, dest));
+    }
+    let mut infos = Vec::new();
+    for (name, path, place) in &placed {
+        let (name, path, place) = (*name, *path, place.as_path());
         canonicalise_metadata(place)?;
         let mut sink = Tee {
             hasher: Hasher::new(HashAlgo::Sha256),
@@ -108,17 +115,8 @@ pub fn finish(f: &Finish<'_>) -> Result<()> {
             ca,
         });
     }
-    for (name, path) in f.outputs {
-        let Some(place) = f.workspace.scratch.get(name) else {
-            continue;
-        };
-        let dest = f.store.physical_path(path);
+    for (_, _, place) in &placed {
         sync_path(place).map_err(|e| BuildError::io("syncing", place, e))?;
-        if *place != dest {
-            // We hold the output's lock and it is not valid: whatever is there is garbage.
-            remove_tree(&dest).map_err(|e| BuildError::io("removing stale output", &dest, e))?;
-            fs::rename(place, &dest).map_err(|e| BuildError::io("moving output into", &dest, e))?;
-        }
     }
     // The renames themselves, before the outputs become valid.
     if let Some(dir) = f.store.physical_path(f.drv_path).parent() {
@@ -128,6 +126,18 @@ pub fn finish(f: &Finish<'_>) -> Result<()> {
     }
     f.store.db()?.register(&infos)?;
     Ok(())
+}
+
+/// Renames an output from the sandbox into the store. A directory without its owner's write
+/// bit (a builder may `chmod -R a-w $out`) cannot be moved to another parent by anyone but
+/// root, so it is made writable for the move; normalisation afterwards sets its final mode.
+fn move_path(place: &Path, dest: &Path, meta: &fs::Metadata) -> Result<()> {
+    let mode = meta.permissions().mode();
+    if meta.is_dir() && mode & 0o200 == 0 {
+        fs::set_permissions(place, fs::Permissions::from_mode(mode | 0o200))
+            .map_err(|e| BuildError::io("setting permissions of", place, e))?;
+    }
+    fs::rename(place, dest).map_err(|e| BuildError::io("moving output into", dest, e))
 }
 
 fn check_fixed(

@@ -59,7 +59,7 @@ struct UserNs {
     gid_map: Vec<u8>,
 }
 
-enum Op {
+pub(crate) enum Op {
     Bind {
         src: CString,
         dst: CString,
@@ -81,7 +81,7 @@ enum Op {
 const HOST_DIRS: &[&str] = &["bin", "sbin", "usr", "lib", "lib32", "lib64", "libx32"];
 const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
 
-fn cstr(path: &Path) -> Result<CString> {
+pub(crate) fn cstr(path: &Path) -> Result<CString> {
     CString::new(path.as_os_str().as_bytes()).map_err(|_| {
         BuildError::io(
             "preparing the sandbox",
@@ -96,7 +96,10 @@ fn c(s: &str) -> CString {
     CString::new(s).unwrap_or_default()
 }
 
-fn io_at<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> BuildError + 'a {
+pub(crate) fn io_at<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> BuildError + 'a {
     move |e| BuildError::io(action, path, e)
 }
 
@@ -254,7 +257,7 @@ pub fn prepare(plan: &SandboxPlan<'_>) -> Result<Prepared> {
 
 /// A read-only bind mount of `src`, keeping the flags the kernel locks on its mount (a
 /// read-only remount in a user namespace must not drop `nosuid`, `nodev`, `noexec`).
-fn bind_ro(src: &Path, dst: &Path) -> Result<Op> {
+pub(crate) fn bind_ro(src: &Path, dst: &Path) -> Result<Op> {
     let c_src = cstr(src)?;
     // SAFETY: `c_src` is a valid C string and `st` a properly sized out-parameter.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
@@ -350,7 +353,7 @@ impl Prepared {
 }
 
 impl Op {
-    unsafe fn run(&self) -> io::Result<()> {
+    pub(crate) unsafe fn run(&self) -> io::Result<()> {
         match self {
             Op::Bind {
                 src,
@@ -442,7 +445,7 @@ unsafe fn loopback_up() {
     libc::close(fd);
 }
 
-unsafe fn write_file(path: &std::ffi::CStr, contents: &[u8]) -> io::Result<()> {
+pub(crate) unsafe fn write_file(path: &std::ffi::CStr, contents: &[u8]) -> io::Result<()> {
     let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
     check_at(fd, b"open ", path)?;
     let n = libc::write(fd, contents.as_ptr().cast(), contents.len());
@@ -455,7 +458,7 @@ unsafe fn write_file(path: &std::ffi::CStr, contents: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-unsafe fn check<T: Into<i64> + Copy>(rc: T, what: &[u8]) -> io::Result<T> {
+pub(crate) unsafe fn check<T: Into<i64> + Copy>(rc: T, what: &[u8]) -> io::Result<T> {
     if rc.into() < 0 {
         let err = io::Error::last_os_error();
         report(what, b"", &err);
@@ -464,7 +467,11 @@ unsafe fn check<T: Into<i64> + Copy>(rc: T, what: &[u8]) -> io::Result<T> {
     Ok(rc)
 }
 
-unsafe fn check_at(rc: libc::c_int, what: &[u8], path: &std::ffi::CStr) -> io::Result<()> {
+pub(crate) unsafe fn check_at(
+    rc: libc::c_int,
+    what: &[u8],
+    path: &std::ffi::CStr,
+) -> io::Result<()> {
     if rc < 0 {
         let err = io::Error::last_os_error();
         report(what, path.to_bytes(), &err);

@@ -21,6 +21,11 @@ pub enum Command {
     ShowDerivation(ShowDerivationArgs),
     /// Build derivations (`.drv` paths, or Nix files to instantiate) and link their outputs.
     Build(BuildArgs),
+    /// Build a Nix file's outputs and run a command where the store is at `/nix/store`.
+    Run(RunArgs),
+    /// Build a Nix file's outputs and start a shell (or a command) with their `bin`
+    /// directories on `PATH`, where the store is at `/nix/store`.
+    Shell(ShellArgs),
     /// Print the build log of a derivation or of the path it built.
     Log(LogArgs),
     /// Store maintenance: `verify`, `gc`.
@@ -234,6 +239,44 @@ pub struct BuildArgs {
     pub print_logs: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// What `ntop run` and `ntop shell` build, and how.
+#[derive(Args, Debug)]
+pub struct RunTargetArgs {
+    /// The Nix file (a NixOS-style module builds `system.build.toplevel` unless `-A` says
+    /// otherwise).
+    pub file: String,
+    /// Run at most this many builds at once (default: the number of cores).
+    #[arg(short = 'j', long = "max-jobs", value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Run builders without namespaces (needs the store at its logical directory).
+    #[arg(long = "no-sandbox")]
+    pub no_sandbox: bool,
+    /// Show the builders' output, each line prefixed with the derivation's name.
+    #[arg(short = 'L', long = "print-build-logs")]
+    pub print_logs: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub target: RunTargetArgs,
+    /// The command and its arguments, after `--`. The selected outputs' `bin` directories
+    /// come first on its `PATH`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ShellArgs {
+    #[command(flatten)]
+    pub target: RunTargetArgs,
+    /// The command to run instead of `$SHELL` (else `/bin/sh`), after `--`.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Args, Debug)]

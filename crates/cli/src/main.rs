@@ -11,6 +11,7 @@ mod options;
 mod realise;
 mod render;
 mod render_nix;
+mod run;
 mod store_commands;
 
 use clap::Parser;
@@ -65,6 +66,8 @@ fn run(mut argv: Vec<String>) -> i32 {
         args::Command::Explain(a) => evaluate::explain(a),
         args::Command::ShowDerivation(a) => store_commands::show_derivation(a),
         args::Command::Build(a) => realise::build(a),
+        args::Command::Run(a) => run::run(a.target, a.command),
+        args::Command::Shell(a) => run::shell(a),
         args::Command::Log(a) => store_commands::log(a),
         args::Command::Store(a) => store_commands::store(a),
         args::Command::PathInfo(a) => store_commands::path_info(a),

@@ -13,7 +13,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use ntop_driver::{Access, BuildEvent, BuildObserver, BuildOptions, BuildTarget, Input, Session};
+use ntop_driver::{
+    Access, BuildEvent, BuildObserver, BuildOptions, BuildTarget, Input, RelocatedStore, Session,
+};
 
 use crate::args::BuildArgs;
 use crate::evaluate::request;
@@ -62,20 +64,52 @@ pub fn build(args: BuildArgs) -> i32 {
     for output in &report.outputs {
         println!("{}", output.path);
     }
+    if let (Some(store), Some(first)) = (session.relocated_store(), report.outputs.first()) {
+        eprintln!("{}", relocation_hint(&args, &store, &first.path));
+    }
     let code = renderer.report(&report.failures);
     // The result links exist: the session's garbage-collector lock may go with it.
     exit_with(code, session)
 }
 
+/// How to use outputs of a store kept elsewhere than its logical directory: the links and
+/// scripts inside them name the logical paths, which exist only under `ntop run`/`ntop
+/// shell`.
+fn relocation_hint(args: &BuildArgs, store: &RelocatedStore, path: &str) -> String {
+    let file = args
+        .paths
+        .iter()
+        .find(|p| !p.ends_with(".drv") && !p.contains(".drv!"));
+    let mut text = format!(
+        "note: this store keeps its objects in '{}', not in '{}'; the paths inside the \
+         result refer to '{}', where only 'ntop run' and 'ntop shell' show the store:",
+        store.objects.display(),
+        store.store_dir,
+        store.store_dir
+    );
+    if let Some(file) = file {
+        let attrs: String = args
+            .common
+            .attr
+            .iter()
+            .map(|a| format!(" -A {a}"))
+            .collect();
+        text.push_str(&format!(
+            "\n  ntop run {file}{attrs} -- ls {path}\n  ntop shell {file}{attrs}"
+        ));
+    }
+    text
+}
+
 /// Progress: an indicatif bar on a terminal, plain lines otherwise; `-L` streams logs.
-struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     print_logs: bool,
     running: Mutex<BTreeMap<String, ()>>,
 }
 
 impl Progress {
-    fn new(print_logs: bool) -> Progress {
+    pub(crate) fn new(print_logs: bool) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
             bar.set_style(
@@ -92,7 +126,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -18,6 +18,7 @@
 //!   derivation outputs values denote;
 //! * `explain`: `ntop explain` (`nix/explain.nix`);
 //! * `realise`: building in-process and linking results;
+//! * `run`: `ntop run`/`ntop shell`, a command with the store at its logical directory;
 //! * `maintenance`: `store gc|verify`, `path-info`, `log`, `show-derivation`;
 //! * `store_access`, `fetch`: the evaluator's store and file system, and the fetchers;
 //! * `bundle`: the embedded `bundle/` (lib, mini-NixOS, package set);
@@ -33,6 +34,7 @@ mod maintenance;
 mod modules;
 mod output;
 mod realise;
+mod run;
 mod session;
 mod store_access;
 
@@ -42,4 +44,5 @@ pub use maintenance::{GcSummary, PathInfoReport, StoreHandle, VerifySummary};
 /// What the store reports on the way to validity ([`SessionOptions::store_events`]).
 pub use ntop_store::StoreEvent;
 pub use realise::{BuildEvent, BuildObserver, BuildOptions, BuildReport, BuildTarget, BuiltOutput};
+pub use run::RelocatedStore;
 pub use session::{Access, Environment, Observer, Session, SessionOptions, Silent, StoreEvents};

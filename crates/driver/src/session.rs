@@ -180,6 +180,8 @@ pub struct Session {
     store: Option<LocalStore>,
     pub(crate) known: Rc<RefCell<Known>>,
     pub(crate) cwd: PathBuf,
+    /// Where environment variables come from (for commands the session runs).
+    pub(crate) env: Environment,
     /// The span of the command line, where errors about the command itself point.
     pub(crate) span: Span,
     pub(crate) observer: SharedObserver,
@@ -292,6 +294,7 @@ impl Session {
             store,
             known,
             cwd: options.cwd,
+            env: options.env,
             span,
             observer,
             _gc_lock: gc_lock,

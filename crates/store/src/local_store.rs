@@ -175,7 +175,9 @@ impl LocalStore {
 
     // The layout.
 
-    pub(crate) fn objects_dir(&self) -> PathBuf {
+    /// The directory holding the objects: what the logical store directory stands for
+    /// (mounted there in a sandbox, or for `ntop run`).
+    pub fn objects_dir(&self) -> PathBuf {
         self.root.join("store")
     }
 

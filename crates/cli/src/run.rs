@@ -1,0 +1,68 @@
+//! `ntop run` and `ntop shell`: build a file's selected outputs (as `ntop build` does, without
+//! result links), then run a command where the store is at its logical directory, the
+//! outputs' `bin` directories first on `PATH`. The exit status is the command's.
+
+use ntop_driver::{Access, BuildOptions, BuildTarget, BuiltOutput, Input, Session};
+
+use crate::args::{RunTargetArgs, ShellArgs};
+use crate::evaluate::request;
+use crate::options::{exit_with, session_options, watchdog};
+use crate::realise::Progress;
+use crate::render::Renderer;
+
+pub fn run(target: RunTargetArgs, command: Vec<String>) -> i32 {
+    let renderer = Renderer::for_evaluation(&target.common);
+    let (session, outputs) = match build(&target, &renderer) {
+        Ok(built) => built,
+        Err((code, session)) => exit_with(code, session),
+    };
+    let code = match session.run_in_store(&outputs, &command) {
+        Ok(code) => code,
+        Err(e) => renderer.fail(&e),
+    };
+    exit_with(code, session)
+}
+
+pub fn shell(args: ShellArgs) -> i32 {
+    let command = if args.command.is_empty() {
+        vec![std::env::var("SHELL")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "/bin/sh".to_owned())]
+    } else {
+        args.command
+    };
+    run(args.target, command)
+}
+
+/// Evaluates and builds; on failure, the exit code (errors already rendered).
+fn build(
+    target: &RunTargetArgs,
+    renderer: &Renderer,
+) -> Result<(Session, Vec<BuiltOutput>), (i32, Session)> {
+    let common = &target.common;
+    let mut session = Session::open(session_options(common, Access::ReadWrite));
+    let mut found = Vec::new();
+    {
+        let _watchdog = watchdog(common);
+        let request = request(common, vec![Input::File(target.file.clone())], true);
+        if let Err(e) = session.instantiate(&request, &mut found) {
+            return Err((renderer.fail(&e), session));
+        }
+    }
+    let targets: Vec<BuildTarget> = found.into_iter().map(BuildTarget::Output).collect();
+    let options = BuildOptions {
+        jobs: target.jobs,
+        no_sandbox: target.no_sandbox,
+        out_link: None,
+        ..BuildOptions::default()
+    };
+    let progress = Progress::new(target.print_logs);
+    let report = session.build(&targets, &options, &progress);
+    progress.finish();
+    match report {
+        Ok(report) if report.failures.is_empty() => Ok((session, report.outputs)),
+        Ok(report) => Err((renderer.report(&report.failures), session)),
+        Err(e) => Err((renderer.fail(&e), session)),
+    }
+}

@@ -20,6 +20,8 @@
 //! * `realise`: building in-process and linking results;
 //! * `maintenance`: `store gc|verify`, `path-info`, `log`, `show-derivation`;
 //! * `store_access`, `fetch`: the evaluator's store and file system, and the fetchers;
+//! * `settings`: Nix's settings, their table and their sources (`nix.conf`, `NIX_CONFIG`,
+//!   the command line);
 //! * `bundle`: the embedded `bundle/` (lib, mini-NixOS, package set);
 //! * `error`: the one [`Error`].
 
@@ -34,6 +36,7 @@ mod modules;
 mod output;
 mod realise;
 mod session;
+pub mod settings;
 mod store_access;
 
 pub use error::{Error, Result};
@@ -43,3 +46,4 @@ pub use maintenance::{GcSummary, PathInfoReport, StoreHandle, VerifySummary};
 pub use ntop_store::StoreEvent;
 pub use realise::{BuildEvent, BuildObserver, BuildOptions, BuildReport, BuildTarget, BuiltOutput};
 pub use session::{Access, Environment, Observer, Session, SessionOptions, Silent, StoreEvents};
+pub use settings::Settings;

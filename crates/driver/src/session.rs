@@ -18,6 +18,7 @@ use ntop_eval::{EvalOptions, Machine, SearchPathEntry};
 use ntop_store::{FileLock, LocalStore, LockKind, StoreDir, StoreEvent, StoreMode};
 
 use crate::error::{Error, Result};
+use crate::settings::Settings;
 use crate::store_access::{Known, SessionIO, SessionStore};
 
 /// Where a session reads environment variables from.
@@ -106,8 +107,8 @@ pub struct SessionOptions {
     pub access: Access,
     /// `-I` entries, before `NIX_PATH`'s.
     pub include: Vec<String>,
-    /// `--option NAME VALUE`.
-    pub settings: Vec<(String, String)>,
+    /// Nix's settings, resolved from their sources ([`Settings::resolve`]).
+    pub settings: Settings,
     /// Relative paths are relative to this directory.
     pub cwd: PathBuf,
     pub env: Environment,
@@ -129,7 +130,7 @@ impl SessionOptions {
             store_dir: None,
             access: Access::ReadOnly,
             include: Vec::new(),
-            settings: Vec::new(),
+            settings: Settings::default(),
             cwd: cwd.into(),
             env,
             cache_home: None,
@@ -159,13 +160,21 @@ fn store_root(options: &SessionOptions) -> PathBuf {
     home.join(".local/share/ntop")
 }
 
-/// Opens the store the options name, in the given mode.
-pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
+/// The logical store directory: `--store-dir`, else `$NIX_STORE_DIR` (as Nix reads it), else
+/// `/nix/store`. With `NIX_STORE_DIR` set to the store root's `store/` directory, the paths
+/// ntop prints are the files themselves.
+fn logical_store_dir(options: &SessionOptions) -> String {
     let dir = options
         .store_dir
-        .as_deref()
-        .unwrap_or(ntop_store::DEFAULT_STORE_DIR);
-    let store_dir = StoreDir::new(&ntop_store::canon_path(dir))?;
+        .clone()
+        .or_else(|| options.env.get_nonempty("NIX_STORE_DIR"))
+        .unwrap_or_else(|| ntop_store::DEFAULT_STORE_DIR.to_owned());
+    ntop_store::canon_path(&options.cwd.join(dir).display().to_string())
+}
+
+/// Opens the store the options name, in the given mode.
+pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
+    let store_dir = StoreDir::new(&logical_store_dir(options))?;
     let mut store = LocalStore::open(store_root(options), store_dir, mode)?;
     if let Some(events) = &options.store_events {
         let events = events.clone();
@@ -183,6 +192,7 @@ pub struct Session {
     /// The span of the command line, where errors about the command itself point.
     pub(crate) span: Span,
     pub(crate) observer: SharedObserver,
+    settings: Settings,
     _gc_lock: Option<FileLock>,
 }
 
@@ -200,10 +210,10 @@ impl Session {
             Access::ReadWrite => StoreMode::ReadWrite,
             Access::ReadOnly => StoreMode::DryRun,
         };
-        let mut eval_options = EvalOptions::default();
-        if let Some(dir) = &options.store_dir {
-            eval_options.store_dir = ntop_store::canon_path(dir);
-        }
+        let mut eval_options = EvalOptions {
+            store_dir: logical_store_dir(&options),
+            ..EvalOptions::default()
+        };
         let store = match open_store(&options, mode) {
             Ok(store) => Some(store),
             Err(e) => {
@@ -229,7 +239,17 @@ impl Session {
         for entry in &options.include {
             eval_options.search_path.push(SearchPathEntry::parse(entry));
         }
-        if let Some(nix_path) = options.env.get("NIX_PATH") {
+        // The `nix-path` setting, when set, takes `NIX_PATH`'s place (as in Nix 2.8, whose
+        // setting's default is `NIX_PATH`).
+        let settings = &options.settings;
+        if settings.is_set("nix-path") {
+            eval_options.search_path.extend(
+                settings
+                    .get("nix-path")
+                    .split_whitespace()
+                    .map(SearchPathEntry::parse),
+            );
+        } else if let Some(nix_path) = options.env.get("NIX_PATH") {
             eval_options
                 .search_path
                 .extend(SearchPathEntry::parse_list(&nix_path));
@@ -249,13 +269,18 @@ impl Session {
                 .borrow_mut()
                 .warn(&format!("cannot unpack the embedded nixpkgs bundle: {e}")),
         }
-        for (name, value) in &options.settings {
-            eval_options.settings.insert(name.clone(), value.clone());
+        for (name, value) in settings.set_values() {
+            eval_options
+                .settings
+                .insert(name.to_owned(), value.to_owned());
         }
-        eval_options.abort_on_warn = eval_options
-            .settings
-            .get("abort-on-warn")
-            .is_some_and(|v| v == "true")
+        if settings.is_set("system") {
+            eval_options.system = settings.get("system").to_owned();
+        }
+        if let Some(depth) = settings.int("max-call-depth") {
+            eval_options.max_depth = usize::try_from(depth).unwrap_or(usize::MAX);
+        }
+        eval_options.abort_on_warn = settings.bool("abort-on-warn")
             || options
                 .env
                 .get("NIX_ABORT_ON_WARN")
@@ -289,6 +314,7 @@ impl Session {
         );
         Session {
             machine: Some(builder.build()),
+            settings: options.settings,
             store,
             known,
             cwd: options.cwd,
@@ -302,6 +328,19 @@ impl Session {
         self.machine
             .as_mut()
             .expect("the machine exists until the session is dropped")
+    }
+
+    /// The settings the session was opened with.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether the store's objects are at the logical store directory (builds without the
+    /// sandbox need that).
+    pub fn store_at_logical_dir(&self) -> bool {
+        self.store
+            .as_ref()
+            .is_some_and(LocalStore::objects_at_store_dir)
     }
 
     pub(crate) fn note(&self, message: &str) {

@@ -321,6 +321,7 @@ impl Session {
         for note in notes {
             self.note(&note);
         }
+        self.note_bundle_use();
         result
     }
 }

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use ntop_eval::io::EvalIO;
@@ -193,6 +194,9 @@ pub struct Session {
     pub(crate) span: Span,
     pub(crate) observer: SharedObserver,
     settings: Settings,
+    /// Set when the evaluator read a file of the bundle as the default `<nixpkgs>`.
+    bundle_used: Arc<AtomicBool>,
+    bundle_noted: bool,
     _gc_lock: Option<FileLock>,
 }
 
@@ -255,20 +259,37 @@ impl Session {
                 .extend(SearchPathEntry::parse_list(&nix_path));
         }
         // Last of all, the embedded default: `<nixpkgs>` is ntop's bundled lib, mini-NixOS and
-        // package set unless the user's search path names another.
+        // package set when the user's search path has no `nixpkgs` entry at all. One that
+        // does not resolve fails the lookup (with Nix's warning), never falling back to the
+        // bundle, which a user would take for their nixpkgs.
         let cache_home = options
             .cache_home
             .clone()
             .unwrap_or_else(|| crate::bundle::cache_home(&options.env));
-        match crate::bundle::dir(&cache_home) {
-            Ok(dir) => eval_options.search_path.push(SearchPathEntry {
-                prefix: "nixpkgs".into(),
-                path: dir.display().to_string(),
-            }),
-            Err(e) => observer
-                .borrow_mut()
-                .warn(&format!("cannot unpack the embedded nixpkgs bundle: {e}")),
-        }
+        let bundle = match crate::bundle::dir(&cache_home) {
+            Ok(dir) => Some(dir),
+            Err(e) => {
+                observer
+                    .borrow_mut()
+                    .warn(&format!("cannot unpack the embedded nixpkgs bundle: {e}"));
+                None
+            }
+        };
+        let names_nixpkgs = eval_options
+            .search_path
+            .iter()
+            .any(|e| e.prefix == "nixpkgs");
+        let bundle_used = Arc::new(AtomicBool::new(false));
+        let bundle_default = match &bundle {
+            Some(dir) if !names_nixpkgs => {
+                eval_options.search_path.push(SearchPathEntry {
+                    prefix: "nixpkgs".into(),
+                    path: dir.display().to_string(),
+                });
+                Some((dir.clone(), bundle_used.clone()))
+            }
+            _ => None,
+        };
         for (name, value) in settings.set_values() {
             eval_options
                 .settings
@@ -289,6 +310,7 @@ impl Session {
             store: store.clone(),
             env: options.env.clone(),
             cwd: options.cwd.clone(),
+            bundle: bundle_default,
         };
         let known = Rc::new(RefCell::new(Known::default()));
         let store_dir = store
@@ -315,6 +337,8 @@ impl Session {
         Session {
             machine: Some(builder.build()),
             settings: options.settings,
+            bundle_used,
+            bundle_noted: false,
             store,
             known,
             cwd: options.cwd,
@@ -341,6 +365,17 @@ impl Session {
         self.store
             .as_ref()
             .is_some_and(LocalStore::objects_at_store_dir)
+    }
+
+    /// Tells the observer, once per session, that `<nixpkgs>` was ntop's bundle.
+    pub(crate) fn note_bundle_use(&mut self) {
+        if self.bundle_used.swap(false, Ordering::Relaxed) && !self.bundle_noted {
+            self.bundle_noted = true;
+            self.note(
+                "the search path names no 'nixpkgs': <nixpkgs> is ntop's bundled package set \
+                 (give yours with -I nixpkgs=PATH or NIX_PATH)",
+            );
+        }
     }
 
     pub(crate) fn note(&self, message: &str) {

@@ -1,4 +1,5 @@
-//! Command-line arguments.
+//! Command-line arguments: clap's derive, after Nix's settings flags were turned into
+//! `--option` pairs ([`settings_as_options`]).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -77,17 +78,22 @@ pub struct CommonArgs {
     /// Select an attribute from the top-level value (repeatable).
     #[arg(short = 'A', long = "attr", value_name = "ATTRPATH")]
     pub attr: Vec<String>,
-    /// Show the evaluation frames of errors.
-    #[arg(long = "show-trace")]
-    pub show_trace: bool,
-    /// Set a Nix option (`--option NAME VALUE`).
+    /// Set a Nix setting (`--option NAME VALUE`). Every setting also has Nix's long forms:
+    /// `--NAME VALUE`, `--NAME`/`--no-NAME` for Booleans (`--show-trace`, `--pure-eval`,
+    /// `--no-sandbox`), `--extra-NAME VALUE` for lists; they become `--option` pairs.
     #[arg(long = "option", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
     pub option: Vec<String>,
     #[command(flatten)]
     pub report: ReportArgs,
-    /// Give up evaluating after this many seconds.
-    #[arg(long = "timeout", value_name = "SECONDS")]
-    pub timeout: Option<u64>,
+    /// Give up evaluating after this many seconds (Nix's `--timeout` is the builds' setting).
+    #[arg(long = "eval-timeout", value_name = "SECONDS")]
+    pub eval_timeout: Option<u64>,
+    /// More output on standard error (repeatable); accepted as Nix accepts it.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Quiet: no build output (`--no-build-output`), as Nix's `-Q`.
+    #[arg(short = 'Q', long = "no-build-output")]
+    pub quiet: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -127,6 +133,13 @@ pub struct InstantiateArgs {
     /// Print the result as XML.
     #[arg(long = "xml")]
     pub xml: bool,
+    /// Omit the source positions from `--xml` output.
+    #[arg(long = "no-location")]
+    pub no_location: bool,
+    /// Print the paths the arguments name in the search path (`nixpkgs/lib`), as
+    /// `nix-instantiate --find-file` does.
+    #[arg(long = "find-file")]
+    pub find_file: bool,
     /// Parse only and print the parsed expression.
     #[arg(long = "parse")]
     pub parse: bool,
@@ -210,30 +223,30 @@ pub struct ExplainArgs {
 #[derive(Args, Debug)]
 pub struct BuildArgs {
     /// `.drv` store paths (`DRV!OUTPUT,…` for some outputs), or Nix files to instantiate and
-    /// build.
-    #[arg(required = true)]
+    /// build (none: `./default.nix`), or expressions with `-E`.
     pub paths: Vec<String>,
+    /// Treat the arguments as expressions rather than files.
+    #[arg(short = 'E', long = "expr")]
+    pub expr: bool,
+    /// Print what would be built, build nothing.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+    /// Build again the outputs that are already valid and compare the results.
+    #[arg(long = "check")]
+    pub check: bool,
+    /// Make a symlink `derivation` (`-2`…) to each store derivation, a garbage-collector root
+    /// (the Nix manual's `nix-build --add-drv-link`).
+    #[arg(long = "add-drv-link")]
+    pub add_drv_link: bool,
+    /// The name of the `--add-drv-link` symlinks (implies it).
+    #[arg(long = "drv-link", value_name = "NAME")]
+    pub drv_link: Option<String>,
     /// The name of the result link (`result`, then `result-2`…, `result-<output>`).
     #[arg(short = 'o', long = "out-link", default_value = "result")]
     pub out_link: String,
     /// Make no result links (and so no garbage-collector roots).
     #[arg(long = "no-out-link")]
     pub no_out_link: bool,
-    /// Run at most this many builds at once (default: the number of cores).
-    #[arg(short = 'j', long = "max-jobs", value_name = "N")]
-    pub jobs: Option<usize>,
-    /// `NIX_BUILD_CORES` for each builder (default: the number of cores).
-    #[arg(long = "cores", value_name = "N")]
-    pub cores: Option<usize>,
-    /// Keep the build directory of failed builds.
-    #[arg(short = 'K', long = "keep-failed")]
-    pub keep_failed: bool,
-    /// Go on building what does not depend on a failed build.
-    #[arg(short = 'k', long = "keep-going")]
-    pub keep_going: bool,
-    /// Run builders without namespaces (needs the store at its logical directory).
-    #[arg(long = "no-sandbox")]
-    pub no_sandbox: bool,
     /// Show the builders' output, each line prefixed with the derivation's name.
     #[arg(short = 'L', long = "print-build-logs")]
     pub print_logs: bool,
@@ -321,4 +334,149 @@ pub enum StoreCommand {
     Verify(MaintenanceArgs),
     /// Delete every store path not reachable from a garbage-collector root.
     Gc(MaintenanceArgs),
+}
+
+/// The flags of ntop's own that take values, and how many: their values are never taken for
+/// settings flags.
+const VALUE_FLAGS: &[(&str, usize)] = &[
+    ("-I", 1),
+    ("--include", 1),
+    ("--arg", 2),
+    ("--argstr", 2),
+    ("-A", 1),
+    ("--attr", 1),
+    ("--option", 2),
+    ("--store", 1),
+    ("--store-dir", 1),
+    ("--add-root", 1),
+    ("-o", 1),
+    ("--out-link", 1),
+    ("--drv-link", 1),
+    ("--color", 1),
+    ("--error-format", 1),
+    ("--eval-timeout", 1),
+];
+
+/// Rewrites Nix's command-line forms of settings into `--option NAME VALUE`, as Nix's own
+/// argument parser treats them: `--NAME VALUE`, `--NAME` and `--no-NAME` for Booleans,
+/// `--extra-NAME VALUE` for lists (the table in `ntop_driver::settings`), and the short
+/// flags `-j N` (`max-jobs`), `-k` (`keep-going`), `-K` (`keep-failed`). Everything else, and
+/// everything after `--`, is left to clap.
+pub fn settings_as_options(argv: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(argv.len());
+    let mut args = argv.into_iter();
+    let option = |out: &mut Vec<String>, name: &str, value: String| {
+        out.extend(["--option".to_owned(), name.to_owned(), value]);
+    };
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            out.push(arg);
+            out.extend(args.by_ref());
+            break;
+        }
+        if let Some(&(_, n)) = VALUE_FLAGS.iter().find(|(f, _)| *f == arg) {
+            out.push(arg);
+            out.extend(args.by_ref().take(n));
+            continue;
+        }
+        match arg.as_str() {
+            "-j" => {
+                let value = args.next().unwrap_or_default();
+                option(&mut out, "max-jobs", value);
+                continue;
+            }
+            "-k" => {
+                option(&mut out, "keep-going", "true".into());
+                continue;
+            }
+            "-K" => {
+                option(&mut out, "keep-failed", "true".into());
+                continue;
+            }
+            _ => {}
+        }
+        let setting = arg.strip_prefix("--").and_then(ntop_driver::settings::flag);
+        match setting {
+            Some((name, Some(value))) => option(&mut out, &name, value.to_owned()),
+            Some((name, None)) => match args.next() {
+                Some(value) => option(&mut out, &name, value),
+                // Let clap say that the flag needs a value.
+                None => out.push(arg),
+            },
+            None => out.push(arg),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settings_as_options;
+
+    fn rewrite(args: &[&str]) -> Vec<String> {
+        settings_as_options(args.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn settings_flags_become_options() {
+        assert_eq!(
+            rewrite(&[
+                "ntop",
+                "--show-trace",
+                "--no-sandbox",
+                "--system",
+                "x",
+                "-j",
+                "3"
+            ]),
+            [
+                "ntop",
+                "--option",
+                "show-trace",
+                "true",
+                "--option",
+                "sandbox",
+                "false",
+                "--option",
+                "system",
+                "x",
+                "--option",
+                "max-jobs",
+                "3"
+            ]
+        );
+        assert_eq!(
+            rewrite(&[
+                "ntop",
+                "--extra-experimental-features",
+                "flakes",
+                "--impure"
+            ]),
+            [
+                "ntop",
+                "--option",
+                "extra-experimental-features",
+                "flakes",
+                "--option",
+                "pure-eval",
+                "false"
+            ]
+        );
+    }
+
+    #[test]
+    fn values_of_other_flags_are_left_alone() {
+        let args = [
+            "ntop",
+            "--arg",
+            "sandbox",
+            "--sandbox",
+            "-A",
+            "--cores",
+            "--",
+            "--cores",
+        ];
+        assert_eq!(rewrite(&args), args);
+        assert_eq!(rewrite(&["ntop", "--foo"]), ["ntop", "--foo"]);
+    }
 }

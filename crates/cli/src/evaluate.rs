@@ -6,12 +6,28 @@ use std::io::Write as _;
 use ntop_driver::{Access, Input, InstantiateMode, Request, Session, ValueFormat};
 
 use crate::args::{CommonArgs, EvalArgs, ExplainArgs, InstantiateArgs};
-use crate::options::{auto_args, exit_with, session_options, watchdog};
-use crate::render::Renderer;
+use crate::options::{auto_args, exit_with, prepare, session_options, watchdog};
 
 pub fn instantiate(args: InstantiateArgs) -> i32 {
     let common = &args.common;
-    let renderer = Renderer::for_evaluation(common);
+    let (settings, renderer) = match prepare(common) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    if args.find_file {
+        let mut session = Session::open(session_options(common, Access::ReadOnly, settings));
+        let mut code = 0;
+        for name in &args.files {
+            match session.find_file(name) {
+                Ok(path) => println!("{path}"),
+                Err(e) => {
+                    code = renderer.fail(&e);
+                    break;
+                }
+            }
+        }
+        exit_with(code, session)
+    }
     let inputs: Vec<Input> = if args.expr {
         args.files.iter().cloned().map(Input::Expr).collect()
     } else if args.files.is_empty() {
@@ -26,7 +42,10 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
         InstantiateMode::Eval(if args.json {
             ValueFormat::Json { strict }
         } else if args.xml {
-            ValueFormat::Xml { strict }
+            ValueFormat::Xml {
+                strict,
+                location: !args.no_location,
+            }
         } else {
             ValueFormat::Nix { strict }
         })
@@ -36,7 +55,7 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
     let access = mode.access(args.read_write_mode, args.dry_run);
     let request = request(common, inputs, false);
     let _watchdog = watchdog(common);
-    let mut session = Session::open(session_options(common, access));
+    let mut session = Session::open(session_options(common, access, settings));
     let mut stdout = Vec::new();
     let result = session.nix_instantiate(&request, mode, args.add_root.as_deref(), &mut stdout);
     print_stdout(&stdout);
@@ -49,7 +68,10 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
 
 pub fn eval(args: EvalArgs) -> i32 {
     let common = &args.common;
-    let renderer = Renderer::for_evaluation(common);
+    let (settings, renderer) = match prepare(common) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
     let strict = !args.lazy;
     let format = if args.json {
         ValueFormat::Json { strict }
@@ -63,7 +85,7 @@ pub fn eval(args: EvalArgs) -> i32 {
     };
     let request = request(common, inputs, modules);
     let _watchdog = watchdog(common);
-    let mut session = Session::open(session_options(common, Access::ReadOnly));
+    let mut session = Session::open(session_options(common, Access::ReadOnly, settings));
     let mut stdout = Vec::new();
     let result = session.evaluate(&request, format, &mut stdout);
     print_stdout(&stdout);
@@ -75,9 +97,12 @@ pub fn eval(args: EvalArgs) -> i32 {
 }
 
 pub fn explain(args: ExplainArgs) -> i32 {
-    let renderer = Renderer::for_evaluation(&args.common);
+    let (settings, renderer) = match prepare(&args.common) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
     let _watchdog = watchdog(&args.common);
-    let mut session = Session::open(session_options(&args.common, Access::ReadOnly));
+    let mut session = Session::open(session_options(&args.common, Access::ReadOnly, settings));
     let code = match session.explain(&args.file, &args.option) {
         Ok(text) => {
             print_stdout(text.as_bytes());

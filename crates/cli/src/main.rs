@@ -42,7 +42,8 @@ fn main() {
 }
 
 fn run(mut argv: Vec<String>) -> i32 {
-    // Invoked as `nix-instantiate` (a symlink), behave as `ntop instantiate`.
+    // Invoked as `nix-instantiate` or `nix-build` (a symlink), behave as `ntop instantiate`
+    // or `ntop build`.
     let invoked_as = argv.first().map(|a| {
         std::path::Path::new(a)
             .file_name()
@@ -50,9 +51,12 @@ fn run(mut argv: Vec<String>) -> i32 {
             .to_string_lossy()
             .into_owned()
     });
-    if invoked_as.as_deref() == Some("nix-instantiate") {
-        argv.insert(1, "instantiate".into());
+    match invoked_as.as_deref() {
+        Some("nix-instantiate") => argv.insert(1, "instantiate".into()),
+        Some("nix-build") => argv.insert(1, "build".into()),
+        _ => {}
     }
+    let argv = args::settings_as_options(argv);
     let cli = match args::Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => {

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use ntop_driver::{Access, Environment, SessionOptions};
+use ntop_driver::{Access, Environment, SessionOptions, Settings};
 
 use crate::args::{CommonArgs, StoreArgs};
+use crate::render::Renderer;
 
 /// Prints traces, warnings and notes on standard error as they happen, as Nix does.
 pub struct StderrObserver;
@@ -35,17 +36,10 @@ pub fn store_options(store: &StoreArgs) -> SessionOptions {
     options
 }
 
-/// The session options for an evaluating command; `access` is what the command needs
-/// (`--readonly-mode` makes any command read-only).
-pub fn session_options(common: &CommonArgs, access: Access) -> SessionOptions {
-    let mut options = store_options(&common.store);
-    options.access = if common.store.readonly_mode {
-        Access::ReadOnly
-    } else {
-        access
-    };
-    options.include = common.include.clone();
-    options.settings = common
+/// Nix's settings from `nix.conf`, `NIX_CONFIG` and the command line's `--option` pairs;
+/// unknown settings and malformed values are warned about on standard error, as Nix does.
+pub fn settings(common: &CommonArgs) -> Result<Settings, ntop_driver::Error> {
+    let pairs: Vec<(String, String)> = common
         .option
         .chunks(2)
         .filter_map(|pair| match pair {
@@ -53,6 +47,34 @@ pub fn session_options(common: &CommonArgs, access: Access) -> SessionOptions {
             _ => None,
         })
         .collect();
+    Settings::resolve(&Environment::Process, &pairs, &mut |w| {
+        eprintln!("warning: {w}")
+    })
+}
+
+/// The settings and the renderer of an evaluating command (whose `show-trace` is a
+/// setting); a setting ntop refuses is reported, and its exit status returned instead.
+pub fn prepare(common: &CommonArgs) -> Result<(Settings, Renderer), i32> {
+    match settings(common) {
+        Ok(settings) => {
+            let renderer = Renderer::for_evaluation(common, settings.bool("show-trace"));
+            Ok((settings, renderer))
+        }
+        Err(e) => Err(Renderer::for_evaluation(common, false).fail(&e)),
+    }
+}
+
+/// The session options for an evaluating command; `access` is what the command needs
+/// (`--readonly-mode` makes any command read-only).
+pub fn session_options(common: &CommonArgs, access: Access, settings: Settings) -> SessionOptions {
+    let mut options = store_options(&common.store);
+    options.access = if common.store.readonly_mode {
+        Access::ReadOnly
+    } else {
+        access
+    };
+    options.include = common.include.clone();
+    options.settings = settings;
     // `NTOP_PARSE_AHEAD=0` keeps evaluation on one core (benchmarks compare single-threaded
     // parsing that way).
     options.parse_ahead = std::env::var_os("NTOP_PARSE_AHEAD").is_none_or(|v| v != "0");
@@ -76,10 +98,10 @@ pub fn auto_args(common: &CommonArgs) -> Vec<(String, ntop_driver::AutoArg)> {
     args
 }
 
-/// `--timeout SECONDS`: a watchdog that ends the process if evaluation takes longer. The
+/// `--eval-timeout SECONDS`: a watchdog that ends the process if evaluation takes longer. The
 /// returned guard disarms it when dropped (when evaluation is over).
 pub fn watchdog(common: &CommonArgs) -> Option<Watchdog> {
-    let secs = common.timeout?;
+    let secs = common.eval_timeout?;
     let armed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let flag = armed.clone();
     std::thread::spawn(move || {

@@ -19,39 +19,104 @@ use ntop_driver::{
 
 use crate::args::BuildArgs;
 use crate::evaluate::request;
-use crate::options::{exit_with, session_options, watchdog};
-use crate::render::Renderer;
+use crate::options::{exit_with, prepare, session_options, watchdog};
 
 pub fn build(args: BuildArgs) -> i32 {
     let common = &args.common;
-    let renderer = Renderer::for_evaluation(common);
-    let mut session = Session::open(session_options(common, Access::ReadWrite));
+    let (settings, renderer) = match prepare(common) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    if args.check {
+        // Rebuilding valid outputs needs the builder to build beside them; until it can,
+        // `--check` is refused rather than ignored.
+        eprintln!(
+            "error: ntop build --check is not supported yet (it cannot rebuild valid outputs)"
+        );
+        return 1;
+    }
+    let mut session = Session::open(session_options(common, Access::ReadWrite, settings));
     let mut targets = Vec::new();
+    let mut drvs = Vec::new();
     {
         let _watchdog = watchdog(common);
-        for arg in &args.paths {
-            if arg.ends_with(".drv") || arg.contains(".drv!") {
-                targets.push(BuildTarget::Drv { arg: arg.clone() });
-                continue;
+        let inputs: Vec<Input> = if args.expr {
+            args.paths.iter().cloned().map(Input::Expr).collect()
+        } else if args.paths.is_empty() {
+            vec![Input::File("./default.nix".into())]
+        } else {
+            args.paths.iter().cloned().map(Input::File).collect()
+        };
+        for input in inputs {
+            if let Input::File(arg) = &input {
+                if arg.ends_with(".drv") || arg.contains(".drv!") {
+                    targets.push(BuildTarget::Drv { arg: arg.clone() });
+                    continue;
+                }
             }
-            let request = request(common, vec![Input::File(arg.clone())], true);
+            let request = request(common, vec![input], true);
             let mut found = Vec::new();
             if let Err(e) = session.instantiate(&request, &mut found) {
                 let code = renderer.fail(&e);
                 exit_with(code, session);
             }
+            drvs.extend(found.iter().cloned());
             targets.extend(found.into_iter().map(BuildTarget::Output));
         }
     }
+    if args.add_drv_link || args.drv_link.is_some() {
+        if let Err(e) = session.commit() {
+            let code = renderer.fail(&e);
+            exit_with(code, session);
+        }
+        let name = args.drv_link.as_deref().unwrap_or("derivation");
+        for (i, drv) in drvs.iter().enumerate() {
+            if let Err(e) = session.add_root(name, i + 1, drv) {
+                let code = renderer.fail(&e);
+                exit_with(code, session);
+            }
+        }
+    }
+    if args.dry_run {
+        let code = match session.plan(&targets) {
+            Ok(missing) => {
+                print_plan(&missing);
+                0
+            }
+            Err(e) => renderer.fail(&e),
+        };
+        exit_with(code, session);
+    }
+    let settings = session.settings();
+    let mut no_sandbox = !settings.bool("sandbox");
+    if no_sandbox
+        && settings.source("sandbox") != Some(ntop_driver::settings::COMMAND_LINE)
+        && !session.store_at_logical_dir()
+    {
+        // A `nix.conf` written for Nix turns the sandbox off; ntop's store is elsewhere than
+        // its logical directory, where builds cannot run without it.
+        eprintln!(
+            "warning: ignoring 'sandbox = false' from {}: ntop's store is not at its logical \
+             directory, so builds run in the sandbox",
+            settings.source("sandbox").unwrap_or("a configuration file")
+        );
+        no_sandbox = false;
+    }
+    let usize_setting = |name: &str| {
+        settings
+            .int(name)
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+    };
     let options = BuildOptions {
-        jobs: args.jobs,
-        cores: args.cores,
-        keep_failed: args.keep_failed,
-        keep_going: args.keep_going,
-        no_sandbox: args.no_sandbox,
+        jobs: usize_setting("max-jobs"),
+        // `cores = 0` is every core, as in Nix.
+        cores: usize_setting("cores").filter(|&n| n > 0),
+        keep_failed: settings.bool("keep-failed"),
+        keep_going: settings.bool("keep-going"),
+        no_sandbox,
         out_link: (!args.no_out_link).then(|| args.out_link.clone()),
     };
-    let progress = Progress::new(args.print_logs);
+    let progress = Progress::new(args.print_logs && !common.quiet);
     let report = session.build(&targets, &options, &progress);
     progress.finish();
     let report = match report {
@@ -99,6 +164,18 @@ fn relocation_hint(args: &BuildArgs, store: &RelocatedStore, path: &str) -> Stri
         ));
     }
     text
+}
+
+/// What `nix-build --dry-run` prints on standard error.
+fn print_plan(missing: &[String]) {
+    match missing.len() {
+        0 => {}
+        1 => eprintln!("this derivation will be built:"),
+        n => eprintln!("these {n} derivations will be built:"),
+    }
+    for drv in missing {
+        eprintln!("  {drv}");
+    }
 }
 
 /// Progress: an indicatif bar on a terminal, plain lines otherwise; `-L` streams logs.

@@ -52,12 +52,8 @@ impl Renderer {
     }
 
     /// The renderer an evaluating command's options ask for.
-    pub fn for_evaluation(common: &CommonArgs) -> Renderer {
-        Renderer::new(
-            common.report.color,
-            common.report.error_format,
-            common.show_trace,
-        )
+    pub fn for_evaluation(common: &CommonArgs, show_trace: bool) -> Renderer {
+        Renderer::new(common.report.color, common.report.error_format, show_trace)
     }
 
     /// Prints the diagnostics on standard error; returns the command's exit status.

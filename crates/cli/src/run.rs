@@ -2,17 +2,21 @@
 //! result links), then run a command where the store is at its logical directory, the
 //! outputs' `bin` directories first on `PATH`. The exit status is the command's.
 
+use ntop_driver::settings::Settings;
 use ntop_driver::{Access, BuildOptions, BuildTarget, BuiltOutput, Input, Session};
 
 use crate::args::{RunTargetArgs, ShellArgs};
 use crate::evaluate::request;
-use crate::options::{exit_with, session_options, watchdog};
+use crate::options::{exit_with, prepare, session_options, watchdog};
 use crate::realise::Progress;
 use crate::render::Renderer;
 
 pub fn run(target: RunTargetArgs, command: Vec<String>) -> i32 {
-    let renderer = Renderer::for_evaluation(&target.common);
-    let (session, outputs) = match build(&target, &renderer) {
+    let (settings, renderer) = match prepare(&target.common) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    let (session, outputs) = match build(&target, &renderer, settings) {
         Ok(built) => built,
         Err((code, session)) => exit_with(code, session),
     };
@@ -39,9 +43,10 @@ pub fn shell(args: ShellArgs) -> i32 {
 fn build(
     target: &RunTargetArgs,
     renderer: &Renderer,
+    settings: Settings,
 ) -> Result<(Session, Vec<BuiltOutput>), (i32, Session)> {
     let common = &target.common;
-    let mut session = Session::open(session_options(common, Access::ReadWrite));
+    let mut session = Session::open(session_options(common, Access::ReadWrite, settings));
     let mut found = Vec::new();
     {
         let _watchdog = watchdog(common);

@@ -57,8 +57,8 @@ pub enum ValueFormat {
     Nix { strict: bool },
     /// JSON, without a final newline (as Nix 2.8).
     Json { strict: bool },
-    /// Nix's `--xml`, with source positions.
-    Xml { strict: bool },
+    /// Nix's `--xml`, with source positions unless `location` is false (`--no-location`).
+    Xml { strict: bool, location: bool },
 }
 
 /// One output of one derivation: what `nix-instantiate` prints as `DRV!OUTPUT` and what
@@ -125,7 +125,8 @@ impl Session {
         let format = match mode {
             InstantiateMode::Parse => {
                 for input in &request.inputs {
-                    out.extend_from_slice(self.parse(input)?.as_bytes());
+                    let shown = self.parse(input, request.stdin.as_deref())?;
+                    out.extend_from_slice(shown.as_bytes());
                     out.push(b'\n');
                 }
                 return Ok(());
@@ -160,11 +161,23 @@ impl Session {
         self.evaluate(request, format, out)
     }
 
-    /// `--parse`: the shown parse of an input.
-    pub fn parse(&mut self, input: &Input) -> Result<String> {
+    /// `nix-instantiate --find-file NAME`: the path `<NAME>` denotes in the search path.
+    pub fn find_file(&mut self, name: &str) -> Result<String> {
+        let span = self.span;
+        let m = self.machine();
+        let entries = m.options().search_path.clone();
+        match m.find_in_search_path(&entries, name, span)? {
+            Value::Path(p) => Ok(p.display().to_string()),
+            _ => unreachable!("search path lookups return paths"),
+        }
+    }
+
+    /// `--parse`: the shown parse of an input; `-` reads `stdin` (standard input when `None`).
+    pub fn parse(&mut self, input: &Input, stdin: Option<&[u8]>) -> Result<String> {
         let cwd = self.cwd.clone();
         let (origin, text, base) = match input {
             Input::Expr(e) => (Origin::Text("«string»".into()), e.clone(), cwd),
+            Input::File(f) if f == "-" => (Origin::Text("«stdin»".into()), read_stdin(stdin)?, cwd),
             Input::File(f) => {
                 let path = self.absolute(f);
                 let path = if path.is_dir() {
@@ -308,6 +321,7 @@ impl Session {
         for note in notes {
             self.note(&note);
         }
+        self.note_bundle_use();
         result
     }
 }
@@ -325,16 +339,7 @@ fn load_input(
         Input::File(f) => f,
     };
     if file == "-" {
-        let text = match stdin {
-            Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            None => {
-                let mut text = String::new();
-                std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                    Error::request("cli::stdin", format!("cannot read standard input: {e}"))
-                })?;
-                text
-            }
-        };
+        let text = read_stdin(stdin)?;
         return Ok(m.eval_source("«stdin»", &text, cwd)?);
     }
     let path = if file.starts_with('<') && file.ends_with('>') {
@@ -348,6 +353,20 @@ fn load_input(
         ntop_store::canon_path_buf(&cwd.join(file))
     };
     Ok(m.import_file(&path, span)?)
+}
+
+/// The text of input `-`: the request's `stdin`, else the process's standard input.
+fn read_stdin(stdin: Option<&[u8]>) -> Result<String> {
+    match stdin {
+        Some(bytes) => Ok(String::from_utf8_lossy(bytes).into_owned()),
+        None => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                Error::request("cli::stdin", format!("cannot read standard input: {e}"))
+            })?;
+            Ok(text)
+        }
+    }
 }
 
 /// The set of `--arg` (lazily evaluated expressions) and `--argstr` values.
@@ -373,9 +392,9 @@ fn render_value(m: &mut Machine, v: Value, format: ValueFormat, span: Span) -> E
             bytes
         }
         ValueFormat::Json { strict } => output::to_json(m, &v, span, strict)?.into_bytes(),
-        ValueFormat::Xml { strict } => {
+        ValueFormat::Xml { strict, location } => {
             let v = if strict { m.force_deep(&v, span)? } else { v };
-            output::to_xml(m, &v, span)?.into_bytes()
+            output::to_xml(m, &v, span, location)?.into_bytes()
         }
     })
 }

@@ -21,6 +21,8 @@
 //! * `run`: `ntop run`/`ntop shell`, a command with the store at its logical directory;
 //! * `maintenance`: `store gc|verify`, `path-info`, `log`, `show-derivation`;
 //! * `store_access`, `fetch`: the evaluator's store and file system, and the fetchers;
+//! * `settings`: Nix's settings, their table and their sources (`nix.conf`, `NIX_CONFIG`,
+//!   the command line);
 //! * `bundle`: the embedded `bundle/` (lib, mini-NixOS, package set);
 //! * `error`: the one [`Error`].
 
@@ -36,6 +38,7 @@ mod output;
 mod realise;
 mod run;
 mod session;
+pub mod settings;
 mod store_access;
 
 pub use error::{Error, Result};
@@ -46,3 +49,4 @@ pub use ntop_store::StoreEvent;
 pub use realise::{BuildEvent, BuildObserver, BuildOptions, BuildReport, BuildTarget, BuiltOutput};
 pub use run::RelocatedStore;
 pub use session::{Access, Environment, Observer, Session, SessionOptions, Silent, StoreEvents};
+pub use settings::Settings;

@@ -13,13 +13,14 @@ pub fn to_json(m: &mut Machine, v: &Value, span: Span, strict: bool) -> EvalResu
     Ok(out)
 }
 
-/// Nix 2.8's `--xml` rendering, with source positions. The caller forces the value first
+/// Nix 2.8's `--xml` rendering, with source positions unless `location` is false
+/// (`--no-location`). The caller forces the value first
 /// under `--strict`; otherwise what is not yet evaluated prints as `<unevaluated />`.
-pub fn to_xml(m: &mut Machine, v: &Value, span: Span) -> EvalResult<String> {
+pub fn to_xml(m: &mut Machine, v: &Value, span: Span, location: bool) -> EvalResult<String> {
     let mut ctx = Context::default();
     let config = ntop_eval::xml::XmlConfig {
         strict: false,
-        location: true,
+        location,
     };
     let out = ntop_eval::xml::to_xml(m, v, span, config, &mut ctx)?;
     Ok(String::from_utf8_lossy(&out).into_owned())

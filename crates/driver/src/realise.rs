@@ -86,37 +86,7 @@ impl Session {
     ) -> Result<BuildReport> {
         self.commit()?;
         let store = self.store()?.clone();
-        // (drv, outputs wanted: None for all) per target.
-        let mut wanted: Vec<(StorePath, Option<Vec<String>>)> = Vec::new();
-        for target in targets {
-            match target {
-                BuildTarget::Output(o) => {
-                    wanted.push((o.path.clone(), Some(vec![o.output.clone()])))
-                }
-                BuildTarget::Drv { arg } => {
-                    let (path, outputs) = match arg.split_once('!') {
-                        Some((p, outs)) => (p, Some(outs.split(',').map(str::to_owned).collect())),
-                        None => (arg.as_str(), None),
-                    };
-                    let path = store.parse_user_path(&self.absolute_arg(path))?;
-                    if !path.is_derivation() {
-                        return Err(Error::request(
-                            "driver::not_a_derivation",
-                            format!("'{}' is not a derivation", store.store_dir().print(&path)),
-                        ));
-                    }
-                    wanted.push((path, outputs));
-                }
-            }
-        }
-        let roots: Vec<StorePath> = {
-            let mut seen = BTreeSet::new();
-            wanted
-                .iter()
-                .map(|(p, _)| p.clone())
-                .filter(|p| seen.insert(p.clone()))
-                .collect()
-        };
+        let (wanted, roots) = self.wanted(&store, targets)?;
         let graph = self.derivation_graph(&store, &roots)?;
         let mut config = BuildConfig {
             keep_failed: options.keep_failed,
@@ -183,6 +153,71 @@ impl Session {
             }
         }
         Ok(report)
+    }
+
+    /// `nix-build --dry-run`: the printed `.drv` paths that building the targets would build
+    /// (those with an output that is not valid), sorted as Nix prints them.
+    pub fn plan(&mut self, targets: &[BuildTarget]) -> Result<Vec<String>> {
+        let store = self.store()?.clone();
+        let (_, roots) = self.wanted(&store, targets)?;
+        let graph = self.derivation_graph(&store, &roots)?;
+        let dir = store.store_dir();
+        let mut missing = Vec::new();
+        for (path, drv) in &graph {
+            let outputs = ntop_builder::output_paths(dir, path, drv)?;
+            let mut valid = true;
+            for output in outputs.values() {
+                valid &= store.is_valid(output)?;
+            }
+            if !valid {
+                missing.push(path.clone());
+            }
+        }
+        // Nix's set of store paths is ordered by their base names.
+        missing.sort_by(|a, b| a.to_string().cmp(&b.to_string()));
+        Ok(missing.iter().map(|p| dir.print(p)).collect())
+    }
+
+    /// The derivations and outputs the targets want (none: all), and the derivations once
+    /// each, in order.
+    #[allow(clippy::type_complexity)]
+    fn wanted(
+        &self,
+        store: &LocalStore,
+        targets: &[BuildTarget],
+    ) -> Result<(Vec<(StorePath, Option<Vec<String>>)>, Vec<StorePath>)> {
+        // (drv, outputs wanted: None for all) per target.
+        let mut wanted: Vec<(StorePath, Option<Vec<String>>)> = Vec::new();
+        for target in targets {
+            match target {
+                BuildTarget::Output(o) => {
+                    wanted.push((o.path.clone(), Some(vec![o.output.clone()])))
+                }
+                BuildTarget::Drv { arg } => {
+                    let (path, outputs) = match arg.split_once('!') {
+                        Some((p, outs)) => (p, Some(outs.split(',').map(str::to_owned).collect())),
+                        None => (arg.as_str(), None),
+                    };
+                    let path = store.parse_user_path(&self.absolute_arg(path))?;
+                    if !path.is_derivation() {
+                        return Err(Error::request(
+                            "driver::not_a_derivation",
+                            format!("'{}' is not a derivation", store.store_dir().print(&path)),
+                        ));
+                    }
+                    wanted.push((path, outputs));
+                }
+            }
+        }
+        let roots: Vec<StorePath> = {
+            let mut seen = BTreeSet::new();
+            wanted
+                .iter()
+                .map(|(p, _)| p.clone())
+                .filter(|p| seen.insert(p.clone()))
+                .collect()
+        };
+        Ok((wanted, roots))
     }
 
     fn absolute_arg(&self, arg: &str) -> String {

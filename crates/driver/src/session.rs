@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use ntop_eval::io::EvalIO;
@@ -18,6 +19,7 @@ use ntop_eval::{EvalOptions, Machine, SearchPathEntry};
 use ntop_store::{FileLock, LocalStore, LockKind, StoreDir, StoreEvent, StoreMode};
 
 use crate::error::{Error, Result};
+use crate::settings::Settings;
 use crate::store_access::{Known, SessionIO, SessionStore};
 
 /// Where a session reads environment variables from.
@@ -106,8 +108,8 @@ pub struct SessionOptions {
     pub access: Access,
     /// `-I` entries, before `NIX_PATH`'s.
     pub include: Vec<String>,
-    /// `--option NAME VALUE`.
-    pub settings: Vec<(String, String)>,
+    /// Nix's settings, resolved from their sources ([`Settings::resolve`]).
+    pub settings: Settings,
     /// Relative paths are relative to this directory.
     pub cwd: PathBuf,
     pub env: Environment,
@@ -129,7 +131,7 @@ impl SessionOptions {
             store_dir: None,
             access: Access::ReadOnly,
             include: Vec::new(),
-            settings: Vec::new(),
+            settings: Settings::default(),
             cwd: cwd.into(),
             env,
             cache_home: None,
@@ -159,13 +161,21 @@ fn store_root(options: &SessionOptions) -> PathBuf {
     home.join(".local/share/ntop")
 }
 
-/// Opens the store the options name, in the given mode.
-pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
+/// The logical store directory: `--store-dir`, else `$NIX_STORE_DIR` (as Nix reads it), else
+/// `/nix/store`. With `NIX_STORE_DIR` set to the store root's `store/` directory, the paths
+/// ntop prints are the files themselves.
+fn logical_store_dir(options: &SessionOptions) -> String {
     let dir = options
         .store_dir
-        .as_deref()
-        .unwrap_or(ntop_store::DEFAULT_STORE_DIR);
-    let store_dir = StoreDir::new(&ntop_store::canon_path(dir))?;
+        .clone()
+        .or_else(|| options.env.get_nonempty("NIX_STORE_DIR"))
+        .unwrap_or_else(|| ntop_store::DEFAULT_STORE_DIR.to_owned());
+    ntop_store::canon_path(&options.cwd.join(dir).display().to_string())
+}
+
+/// Opens the store the options name, in the given mode.
+pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
+    let store_dir = StoreDir::new(&logical_store_dir(options))?;
     let mut store = LocalStore::open(store_root(options), store_dir, mode)?;
     if let Some(events) = &options.store_events {
         let events = events.clone();
@@ -185,6 +195,10 @@ pub struct Session {
     /// The span of the command line, where errors about the command itself point.
     pub(crate) span: Span,
     pub(crate) observer: SharedObserver,
+    settings: Settings,
+    /// Set when the evaluator read a file of the bundle as the default `<nixpkgs>`.
+    bundle_used: Arc<AtomicBool>,
+    bundle_noted: bool,
     _gc_lock: Option<FileLock>,
 }
 
@@ -202,10 +216,10 @@ impl Session {
             Access::ReadWrite => StoreMode::ReadWrite,
             Access::ReadOnly => StoreMode::DryRun,
         };
-        let mut eval_options = EvalOptions::default();
-        if let Some(dir) = &options.store_dir {
-            eval_options.store_dir = ntop_store::canon_path(dir);
-        }
+        let mut eval_options = EvalOptions {
+            store_dir: logical_store_dir(&options),
+            ..EvalOptions::default()
+        };
         let store = match open_store(&options, mode) {
             Ok(store) => Some(store),
             Err(e) => {
@@ -231,33 +245,65 @@ impl Session {
         for entry in &options.include {
             eval_options.search_path.push(SearchPathEntry::parse(entry));
         }
-        if let Some(nix_path) = options.env.get("NIX_PATH") {
+        // The `nix-path` setting, when set, takes `NIX_PATH`'s place (as in Nix 2.8, whose
+        // setting's default is `NIX_PATH`).
+        let settings = &options.settings;
+        if settings.is_set("nix-path") {
+            eval_options.search_path.extend(
+                settings
+                    .get("nix-path")
+                    .split_whitespace()
+                    .map(SearchPathEntry::parse),
+            );
+        } else if let Some(nix_path) = options.env.get("NIX_PATH") {
             eval_options
                 .search_path
                 .extend(SearchPathEntry::parse_list(&nix_path));
         }
         // Last of all, the embedded default: `<nixpkgs>` is ntop's bundled lib, mini-NixOS and
-        // package set unless the user's search path names another.
+        // package set when the user's search path has no `nixpkgs` entry at all. One that
+        // does not resolve fails the lookup (with Nix's warning), never falling back to the
+        // bundle, which a user would take for their nixpkgs.
         let cache_home = options
             .cache_home
             .clone()
             .unwrap_or_else(|| crate::bundle::cache_home(&options.env));
-        match crate::bundle::dir(&cache_home) {
-            Ok(dir) => eval_options.search_path.push(SearchPathEntry {
-                prefix: "nixpkgs".into(),
-                path: dir.display().to_string(),
-            }),
-            Err(e) => observer
-                .borrow_mut()
-                .warn(&format!("cannot unpack the embedded nixpkgs bundle: {e}")),
+        let bundle = match crate::bundle::dir(&cache_home) {
+            Ok(dir) => Some(dir),
+            Err(e) => {
+                observer
+                    .borrow_mut()
+                    .warn(&format!("cannot unpack the embedded nixpkgs bundle: {e}"));
+                None
+            }
+        };
+        let names_nixpkgs = eval_options
+            .search_path
+            .iter()
+            .any(|e| e.prefix == "nixpkgs");
+        let bundle_used = Arc::new(AtomicBool::new(false));
+        let bundle_default = match &bundle {
+            Some(dir) if !names_nixpkgs => {
+                eval_options.search_path.push(SearchPathEntry {
+                    prefix: "nixpkgs".into(),
+                    path: dir.display().to_string(),
+                });
+                Some((dir.clone(), bundle_used.clone()))
+            }
+            _ => None,
+        };
+        for (name, value) in settings.set_values() {
+            eval_options
+                .settings
+                .insert(name.to_owned(), value.to_owned());
         }
-        for (name, value) in &options.settings {
-            eval_options.settings.insert(name.clone(), value.clone());
+        if settings.is_set("system") {
+            eval_options.system = settings.get("system").to_owned();
         }
-        eval_options.abort_on_warn = eval_options
-            .settings
-            .get("abort-on-warn")
-            .is_some_and(|v| v == "true")
+        if let Some(depth) = settings.int("max-call-depth") {
+            eval_options.max_depth = usize::try_from(depth).unwrap_or(usize::MAX);
+        }
+        eval_options.abort_on_warn = settings.bool("abort-on-warn")
             || options
                 .env
                 .get("NIX_ABORT_ON_WARN")
@@ -266,6 +312,7 @@ impl Session {
             store: store.clone(),
             env: options.env.clone(),
             cwd: options.cwd.clone(),
+            bundle: bundle_default,
         };
         let known = Rc::new(RefCell::new(Known::default()));
         let store_dir = store
@@ -291,6 +338,9 @@ impl Session {
         );
         Session {
             machine: Some(builder.build()),
+            settings: options.settings,
+            bundle_used,
+            bundle_noted: false,
             store,
             known,
             cwd: options.cwd,
@@ -305,6 +355,30 @@ impl Session {
         self.machine
             .as_mut()
             .expect("the machine exists until the session is dropped")
+    }
+
+    /// The settings the session was opened with.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether the store's objects are at the logical store directory (builds without the
+    /// sandbox need that).
+    pub fn store_at_logical_dir(&self) -> bool {
+        self.store
+            .as_ref()
+            .is_some_and(LocalStore::objects_at_store_dir)
+    }
+
+    /// Tells the observer, once per session, that `<nixpkgs>` was ntop's bundle.
+    pub(crate) fn note_bundle_use(&mut self) {
+        if self.bundle_used.swap(false, Ordering::Relaxed) && !self.bundle_noted {
+            self.bundle_noted = true;
+            self.note(
+                "the search path names no 'nixpkgs': <nixpkgs> is ntop's bundled package set \
+                 (give yours with -I nixpkgs=PATH or NIX_PATH)",
+            );
+        }
     }
 
     pub(crate) fn note(&self, message: &str) {

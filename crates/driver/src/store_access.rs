@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use ntop_eval::io::{EvalIO, FileType, StdIO};
 use ntop_eval::store::{GitRequest, GitResult, StoreAccess};
@@ -202,6 +204,9 @@ pub(crate) struct SessionIO {
     pub store: Option<LocalStore>,
     pub env: Environment,
     pub cwd: PathBuf,
+    /// The bundle's directory when it is the default `<nixpkgs>`, and the flag set when a
+    /// file in it is read.
+    pub bundle: Option<(PathBuf, Arc<AtomicBool>)>,
 }
 
 impl SessionIO {
@@ -215,6 +220,11 @@ impl SessionIO {
 
 impl EvalIO for SessionIO {
     fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
+        if let Some((dir, used)) = &self.bundle {
+            if path.starts_with(dir) {
+                used.store(true, Ordering::Relaxed);
+            }
+        }
         StdIO.read_file(&self.map(path))
     }
 

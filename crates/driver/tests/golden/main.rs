@@ -278,7 +278,12 @@ fn nix_instantiate(
             }
             "--option" => {
                 let name = next(&word)?;
-                options.settings.push((name, next(&word)?));
+                {
+                    let value = next(&word)?;
+                    options
+                        .settings
+                        .set(&name, &value, "the command line", &mut |_| {});
+                }
             }
             "--store-dir" => options.store_dir = Some(next(&word)?),
             w if w.starts_with('-') && w != "-" => {
@@ -305,7 +310,10 @@ fn nix_instantiate(
         InstantiateMode::Eval(if json {
             ValueFormat::Json { strict }
         } else if xml {
-            ValueFormat::Xml { strict }
+            ValueFormat::Xml {
+                strict,
+                location: true,
+            }
         } else {
             ValueFormat::Nix { strict }
         })

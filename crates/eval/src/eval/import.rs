@@ -35,13 +35,42 @@ impl SearchPathEntry {
         }
     }
 
-    /// Entries of a colon-separated `NIX_PATH`.
+    /// Entries of a colon-separated `NIX_PATH`. As in Nix, a colon right after an entry's
+    /// `channel:`, `https:` (or another URL scheme) belongs to the entry.
     pub fn parse_list(s: &str) -> Vec<SearchPathEntry> {
-        s.split(':')
-            .filter(|e| !e.is_empty())
-            .map(SearchPathEntry::parse)
-            .collect()
+        let mut entries = Vec::new();
+        let mut rest = s;
+        while !rest.is_empty() {
+            let mut end = rest.find(':').unwrap_or(rest.len());
+            let path_start = rest[..end].rfind('=').map_or(0, |i| i + 1);
+            if end < rest.len() && is_url(&rest[path_start..]) {
+                end = rest[end + 1..]
+                    .find(':')
+                    .map_or(rest.len(), |i| end + 1 + i);
+            }
+            if end > 0 {
+                entries.push(SearchPathEntry::parse(&rest[..end]));
+            }
+            rest = rest.get(end + 1..).unwrap_or("");
+        }
+        entries
     }
+}
+
+/// Whether a search path entry's path is one Nix would download (`channel:NAME` or a URL).
+fn is_url(path: &str) -> bool {
+    [
+        "channel:", "http://", "https://", "file://", "git://", "s3://", "ssh://", "flake:",
+    ]
+    .iter()
+    .any(|scheme| path.starts_with(scheme))
+}
+
+thread_local! {
+    /// The search path entries already warned about (Nix resolves each once per evaluator;
+    /// an evaluator lives on one thread).
+    static UNRESOLVED: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::default();
 }
 
 impl Machine {
@@ -208,6 +237,16 @@ impl Machine {
                     .map(|rest| Path::new(&entry.path).join(rest))
             };
             if let Some(c) = candidate {
+                // As Nix 2.8 does, an entry that cannot be used is warned about (once) and
+                // skipped: a directory that does not exist, or a URL (ntop does not download
+                // search path entries).
+                if let Some(warning) = self.unusable_entry(entry) {
+                    let first = UNRESOLVED.with(|w| w.borrow_mut().insert(warning.clone()));
+                    if first {
+                        self.observer.warn(&warning);
+                    }
+                    continue;
+                }
                 // A relative entry (`-I ../lib`) is relative to the working directory.
                 let c = if c.is_relative() {
                     self.io.current_dir().unwrap_or_else(|_| "/".into()).join(c)
@@ -224,6 +263,34 @@ impl Machine {
             format!("file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
             span,
         ))
+    }
+}
+
+impl Machine {
+    /// Nix's warning about a search path entry it cannot resolve, if this one is such.
+    fn unusable_entry(&self, entry: &SearchPathEntry) -> Option<String> {
+        if is_url(&entry.path) {
+            return Some(format!(
+                "Nix search path entry '{}' cannot be downloaded, ignoring",
+                entry.path
+            ));
+        }
+        let path = Path::new(&entry.path);
+        let path = if path.is_relative() {
+            self.io
+                .current_dir()
+                .unwrap_or_else(|_| "/".into())
+                .join(path)
+        } else {
+            path.to_path_buf()
+        };
+        let path = crate::lower::canonicalize_lexically(&path);
+        (!self.io.path_exists(&path)).then(|| {
+            format!(
+                "Nix search path entry '{}' does not exist, ignoring",
+                path.display()
+            )
+        })
     }
 }
 

@@ -174,7 +174,7 @@ impl Session {
             }
         }
         // Nix's set of store paths is ordered by their base names.
-        missing.sort_by(|a, b| a.to_string().cmp(&b.to_string()));
+        missing.sort_by_key(|a| a.to_string());
         Ok(missing.iter().map(|p| dir.print(p)).collect())
     }
 

@@ -18,7 +18,10 @@ pub fn run(target: RunTargetArgs, command: Vec<String>) -> i32 {
     };
     let (session, outputs) = match build(&target, &renderer, settings) {
         Ok(built) => built,
-        Err((code, session)) => exit_with(code, session),
+        Err(failed) => {
+            let (code, session) = *failed;
+            exit_with(code, session)
+        }
     };
     let code = match session.run_in_store(&outputs, &command) {
         Ok(code) => code,
@@ -39,12 +42,16 @@ pub fn shell(args: ShellArgs) -> i32 {
     run(args.target, command)
 }
 
+/// A command that failed before running: its exit status (errors already rendered) and the
+/// session, closed by `exit_with`.
+type Failed = (i32, Session);
+
 /// Evaluates and builds; on failure, the exit code (errors already rendered).
 fn build(
     target: &RunTargetArgs,
     renderer: &Renderer,
     settings: Settings,
-) -> Result<(Session, Vec<BuiltOutput>), (i32, Session)> {
+) -> Result<(Session, Vec<BuiltOutput>), Box<Failed>> {
     let common = &target.common;
     let mut session = Session::open(session_options(common, Access::ReadWrite, settings));
     let mut found = Vec::new();
@@ -52,7 +59,7 @@ fn build(
         let _watchdog = watchdog(common);
         let request = request(common, vec![Input::File(target.file.clone())], true);
         if let Err(e) = session.instantiate(&request, &mut found) {
-            return Err((renderer.fail(&e), session));
+            return Err(Box::new((renderer.fail(&e), session)));
         }
     }
     let targets: Vec<BuildTarget> = found.into_iter().map(BuildTarget::Output).collect();
@@ -67,7 +74,7 @@ fn build(
     progress.finish();
     match report {
         Ok(report) if report.failures.is_empty() => Ok((session, report.outputs)),
-        Ok(report) => Err((renderer.report(&report.failures), session)),
-        Err(e) => Err((renderer.fail(&e), session)),
+        Ok(report) => Err(Box::new((renderer.report(&report.failures), session))),
+        Err(e) => Err(Box::new((renderer.fail(&e), session))),
     }
 }

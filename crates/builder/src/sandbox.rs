@@ -317,16 +317,7 @@ impl Prepared {
             wait_and_exit(pid);
         }
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
-        check(
-            libc::mount(
-                std::ptr::null(),
-                c"/".as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ),
-            b"make mounts private",
-        )?;
+        make_mounts_private()?;
         for op in &self.ops {
             op.run()?;
         }
@@ -502,4 +493,20 @@ unsafe fn report(what: &[u8], path: &[u8], err: &io::Error) {
     }
     put(&digits[i..]);
     put(b"\n");
+}
+
+/// Makes every mount of the new mount namespace private, so that nothing mounted in it
+/// propagates back to the host. For a forked child: async-signal-safe calls only.
+pub(crate) unsafe fn make_mounts_private() -> io::Result<()> {
+    check(
+        libc::mount(
+            std::ptr::null(),
+            c"/".as_ptr(),
+            std::ptr::null(),
+            libc::MS_REC | libc::MS_PRIVATE,
+            std::ptr::null(),
+        ),
+        b"make mounts private",
+    )?;
+    Ok(())
 }

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use ntop_store::remove_tree;
 
 use crate::error::Result;
-use crate::sandbox::{bind_ro, check, check_at, cstr, io_at, write_file, Op};
+use crate::sandbox::{bind_ro, check, check_at, cstr, io_at, make_mounts_private, write_file, Op};
 
 /// Where the store is and where it should be seen.
 pub struct StoreViewPlan<'a> {
@@ -184,16 +184,7 @@ impl StoreView {
             }
         }
         // Nothing mounted below may propagate back to the host.
-        check(
-            libc::mount(
-                std::ptr::null(),
-                c"/".as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ),
-            b"make mounts private",
-        )?;
+        make_mounts_private()?;
         for op in &self.ops {
             op.run()?;
         }

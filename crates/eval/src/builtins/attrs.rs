@@ -1,7 +1,5 @@
 //! Attribute sets.
 
-use std::rc::Rc;
-
 use super::PrimOp;
 use crate::error::{EvalError, EvalResult};
 use crate::eval::Machine;
@@ -185,10 +183,7 @@ fn map_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         .iter()
         .map(|e| {
             let name = Value::string(e.name.as_str());
-            let (f, value) = (f.clone(), e.value.clone());
-            let thunk = Thunk::native(Rc::new(move |m: &mut Machine| {
-                m.call_many(&f, &[name.clone(), value.clone()], s)
-            }));
+            let thunk = Thunk::apply2(f.clone(), name, e.value.clone(), s);
             // Positions are not carried over: the values are new (nixpkgs' module tests
             // expect `mapAttrs` to discard them, as current Nix does).
             AttrEntry {
@@ -227,11 +222,8 @@ fn zip_attrs_with(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let entries = groups
         .into_iter()
         .map(|(name, values)| {
-            let (f, name_v) = (f.clone(), Value::string(name.as_str()));
-            let values = Value::list(values);
-            let thunk = Thunk::native(Rc::new(move |m: &mut Machine| {
-                m.call_many(&f, &[name_v.clone(), values.clone()], s)
-            }));
+            let name_v = Value::string(name.as_str());
+            let thunk = Thunk::apply2(f.clone(), name_v, Value::list(values), s);
             AttrEntry {
                 name,
                 value: Value::Thunk(thunk),

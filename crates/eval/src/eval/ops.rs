@@ -18,6 +18,7 @@ pub enum Arith {
 }
 
 impl Machine {
+    #[inline(always)]
     pub(super) fn eval_binary(&mut self, b: &Binary, env: &Rc<Env>) -> EvalResult<Value> {
         let span = b.span;
         match b.op {

@@ -179,7 +179,7 @@ impl Machine {
     #[inline(never)]
     fn eval_node(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
         self.depth += 1;
-        let result = if self.depth % 8 != 0 && self.steps_left > 1 {
+        let result = if !self.depth.is_multiple_of(8) && self.steps_left > 1 {
             self.steps_left -= 1;
             self.eval_inner(expr, env)
         } else {

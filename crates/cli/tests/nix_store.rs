@@ -427,3 +427,41 @@ fn each_collector_keeps_the_others_roots() {
     );
     f.assert_verifies();
 }
+
+#[test]
+fn the_readme_example_builds_into_a_nix_store() {
+    let Some(f) = Fixture::new("example") else {
+        return;
+    };
+    let uri = f.uri();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/container-host.nix");
+    let example = example.to_str().expect("a UTF-8 path");
+    let out = f.ok(f.ntop(&["build", "--store", &uri, example]), "ntop build");
+    f.assert_verifies();
+    let closure = f.query("--requisites", &out);
+    assert!(closure.len() > 10, "the system's closure: {closure:?}");
+    assert!(f.query("--deriver", &out)[0].ends_with(".drv"));
+    // Nix's collector keeps the whole rooted closure; ntop's then finds nothing it would not
+    // keep either.
+    f.ok(f.nix("nix-collect-garbage", &[]), "nix-collect-garbage");
+    for p in &closure {
+        assert!(exists(&f.physical(p)), "nix-collect-garbage kept {p}");
+    }
+    let gc = f.ok(f.ntop(&["store", "gc", "--store", &uri]), "ntop store gc");
+    assert!(gc.starts_with("0 store paths deleted"), "{gc}");
+    f.assert_verifies();
+    // The built tree, through the store mounted at /nix/store.
+    let ls = f.ok(
+        f.ntop(&[
+            "run",
+            "--store",
+            &uri,
+            example,
+            "--",
+            "ls",
+            &format!("{out}/sw/bin"),
+        ]),
+        "ntop run",
+    );
+    assert!(!ls.is_empty(), "the system's bin directory lists programs");
+}

@@ -102,7 +102,8 @@ pub struct CommonArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct StoreArgs {
     /// The store's root directory (default `$NTOP_STORE`, else `$XDG_DATA_HOME/ntop`, else
-    /// `~/.local/share/ntop`); objects live in its `store/` directory.
+    /// `~/.local/share/ntop`); objects live in its `store/` directory. `local` or
+    /// `local?root=DIR` share a Nix store and Nix's own database instead.
     #[arg(long = "store", value_name = "DIR")]
     pub store: Option<String>,
     /// The logical store directory that store paths are computed with (default `/nix/store`).

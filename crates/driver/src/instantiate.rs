@@ -251,7 +251,7 @@ impl Session {
             name.push_str(&format!("-{n}"));
         }
         let store = self.store()?;
-        let target = store.physical_path(&drv.path);
+        let target = store.link_target(&drv.path);
         let _ = std::fs::remove_file(&name);
         std::os::unix::fs::symlink(&target, &name).map_err(|e| {
             Error::request(

@@ -141,7 +141,7 @@ impl Session {
                             link.push_str(&format!("-{name}"));
                         }
                         let link = self.cwd.join(link);
-                        make_result_link(&store, &link, &store.physical_path(path))?;
+                        make_result_link(&store, &link, &store.link_target(path))?;
                         Some(link)
                     }
                     None => None,

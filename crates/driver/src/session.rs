@@ -16,7 +16,9 @@ use std::sync::Arc;
 use ntop_eval::io::EvalIO;
 use ntop_eval::source::{add_source, Origin, Span};
 use ntop_eval::{EvalOptions, Machine, SearchPathEntry};
-use ntop_store::{FileLock, LocalStore, LockKind, StoreDir, StoreEvent, StoreMode};
+use ntop_store::{
+    FileLock, LocalStore, LockKind, NixStoreConfig, StoreDir, StoreEvent, StoreMode, StoreUri,
+};
 
 use crate::error::{Error, Result};
 use crate::settings::Settings;
@@ -100,8 +102,9 @@ pub type StoreEvents = Arc<dyn Fn(&StoreEvent) + Send + Sync>;
 
 /// Everything a session is opened with.
 pub struct SessionOptions {
-    /// The store's root directory (`--store`); by default `$NTOP_STORE`, else
-    /// `$XDG_DATA_HOME/ntop`, else `~/.local/share/ntop`.
+    /// The store's root directory (`--store`), or `local`/`local?root=DIR&…` for a store
+    /// shared with Nix; by default the `store` setting's or `$NIX_REMOTE`'s store shared
+    /// with Nix, else `$NTOP_STORE`, else `$XDG_DATA_HOME/ntop`, else `~/.local/share/ntop`.
     pub store_root: Option<PathBuf>,
     /// The logical store directory (`--store-dir`, default `/nix/store`).
     pub store_dir: Option<String>,
@@ -163,8 +166,16 @@ fn store_root(options: &SessionOptions) -> PathBuf {
 
 /// The logical store directory: `--store-dir`, else `$NIX_STORE_DIR` (as Nix reads it), else
 /// `/nix/store`. With `NIX_STORE_DIR` set to the store root's `store/` directory, the paths
-/// ntop prints are the files themselves.
+/// ntop prints are the files themselves. A store shared with Nix has its own (its `store=`
+/// parameter, with the same default).
 fn logical_store_dir(options: &SessionOptions) -> String {
+    if let Ok(Some((config, _))) = nix_store(options) {
+        return config.store_dir;
+    }
+    default_store_dir(options)
+}
+
+fn default_store_dir(options: &SessionOptions) -> String {
     let dir = options
         .store_dir
         .clone()
@@ -173,10 +184,46 @@ fn logical_store_dir(options: &SessionOptions) -> String {
     ntop_store::canon_path(&options.cwd.join(dir).display().to_string())
 }
 
+/// The store shared with Nix that the options name, with warnings about its URI: `--store
+/// local…`; without `--store`, the `store` setting, else `$NIX_REMOTE` (the setting's
+/// default in Nix 2.8). `auto`, and values of `$NIX_REMOTE` ntop does not know (`daemon`),
+/// leave ntop's own store.
+fn nix_store(options: &SessionOptions) -> Result<Option<(NixStoreConfig, Vec<String>)>> {
+    let env = |name: &str| options.env.get(name);
+    let store_dir = default_store_dir(options);
+    let parse = |uri: &str| NixStoreConfig::parse(uri, Some(&store_dir), &env);
+    let (uri, from_setting) = match &options.store_root {
+        Some(arg) => (arg.display().to_string(), false),
+        None if options.settings.is_set("store") => {
+            (options.settings.get("store").to_owned(), true)
+        }
+        // ntop's own variable is the more specific choice.
+        None if options.env.get_nonempty("NTOP_STORE").is_some() => return Ok(None),
+        None => match options.env.get_nonempty("NIX_REMOTE") {
+            Some(uri) => (uri, false),
+            None => return Ok(None),
+        },
+    };
+    match parse(&uri)? {
+        Some((StoreUri::Nix(config), warnings)) => Ok(Some((config, warnings))),
+        Some((StoreUri::Auto, _)) => Ok(None),
+        None if from_setting => Err(Error::request(
+            "driver::unsupported_store",
+            format!("store '{uri}' is not supported: ntop uses 'auto' or 'local[?root=DIR]'"),
+        )),
+        None => Ok(None),
+    }
+}
+
 /// Opens the store the options name, in the given mode.
 pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
-    let store_dir = StoreDir::new(&logical_store_dir(options))?;
-    let mut store = LocalStore::open(store_root(options), store_dir, mode)?;
+    let mut store = match nix_store(options)? {
+        Some((config, _)) => LocalStore::open_nix(config, mode)?,
+        None => {
+            let store_dir = StoreDir::new(&logical_store_dir(options))?;
+            LocalStore::open(store_root(options), store_dir, mode)?
+        }
+    };
     if let Some(events) = &options.store_events {
         let events = events.clone();
         store = store.with_events(move |e| events(e));
@@ -220,6 +267,11 @@ impl Session {
             store_dir: logical_store_dir(&options),
             ..EvalOptions::default()
         };
+        if let Ok(Some((_, warnings))) = nix_store(&options) {
+            for warning in warnings {
+                observer.borrow_mut().warn(&warning);
+            }
+        }
         let store = match open_store(&options, mode) {
             Ok(store) => Some(store),
             Err(e) => {

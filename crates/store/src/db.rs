@@ -15,6 +15,10 @@
 //!   the same batch; registering a path whose references are unknown fails.
 //! * Paths are stored by base name (`<hash>-<name>`), so the database does not depend on the
 //!   logical store directory.
+//!
+//! The same [`Database`] also reads and writes **Nix 2.8's own database** when the store is
+//! shared with Nix (`--store local`): [`Database::open_nix`]; the SQL of that schema is in
+//! `nixdb/db.rs`, and every method below dispatches to it.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -25,6 +29,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::hash::Hash;
+use crate::nixdb::{NixDb, NixStoreConfig};
 use crate::store_path::StorePath;
 
 /// The schema version this code reads and writes.
@@ -72,8 +77,10 @@ pub enum DbError {
         action: &'static str,
         source: rusqlite::Error,
     },
-    /// The file was written by a newer ntop.
+    /// The file was written by a newer ntop (or, for Nix's database, a newer Nix).
     SchemaTooNew { found: i64 },
+    /// Nix's database has an older schema than Nix 2.8's, which only Nix may upgrade.
+    NixSchemaTooOld { found: i64 },
     /// A row that does not parse back (a hash or path that is not valid).
     Corrupt { message: String },
     /// Registering a path whose reference is neither valid nor in the batch.
@@ -90,6 +97,7 @@ impl DbError {
         match self {
             DbError::Sqlite { .. } => "store::db_sqlite",
             DbError::SchemaTooNew { .. } => "store::db_schema_too_new",
+            DbError::NixSchemaTooOld { .. } => "store::db_schema_too_old",
             DbError::Corrupt { .. } => "store::db_corrupt",
             DbError::InvalidReference { .. } => "store::db_invalid_reference",
             DbError::Io { .. } => "store::db_io",
@@ -108,6 +116,12 @@ impl fmt::Display for DbError {
                 "store database has schema version {found}, but this ntop knows only up to \
                  {DB_SCHEMA_VERSION}"
             ),
+            DbError::NixSchemaTooOld { found } => write!(
+                f,
+                "Nix's store database has schema version {found}, older than Nix 2.8's \
+                 ({}); run a Nix command on the store to upgrade it",
+                crate::nixdb::NIX_SCHEMA_VERSION
+            ),
             DbError::Corrupt { message } => write!(f, "store database is corrupt: {message}"),
             DbError::InvalidReference { path, reference } => write!(
                 f,
@@ -124,7 +138,7 @@ impl std::error::Error for DbError {}
 
 pub type DbResult<T> = std::result::Result<T, DbError>;
 
-fn sql(action: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
+pub(crate) fn sql(action: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
     move |source| DbError::Sqlite { action, source }
 }
 
@@ -132,6 +146,8 @@ fn sql(action: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
 /// its duration.
 pub struct Database {
     conn: Mutex<Connection>,
+    /// Set when this is Nix's own database.
+    nix: Option<NixDb>,
 }
 
 impl fmt::Debug for Database {
@@ -172,7 +188,23 @@ impl Database {
         }
         Ok(Database {
             conn: Mutex::new(conn),
+            nix: None,
         })
+    }
+
+    /// Opens Nix 2.8's database of a shared store (creating a new store's, as Nix does, if
+    /// there is none), holding Nix's big lock shared until it is dropped.
+    pub(crate) fn open_nix(config: &NixStoreConfig) -> DbResult<Database> {
+        let (conn, nix) = NixDb::open(config)?;
+        Ok(Database {
+            conn: Mutex::new(conn),
+            nix: Some(nix),
+        })
+    }
+
+    /// Whether this is Nix's own database.
+    pub fn is_nix(&self) -> bool {
+        self.nix.is_some()
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -182,6 +214,9 @@ impl Database {
 
     pub fn is_valid(&self, path: &StorePath) -> DbResult<bool> {
         let conn = self.conn();
+        if let Some(nix) = &self.nix {
+            return nix.is_valid(&conn, path);
+        }
         let found = conn
             .query_row(
                 "SELECT 1 FROM valid_paths WHERE path = ?1",
@@ -197,6 +232,9 @@ impl Database {
     /// none. A path already valid is updated (its references replaced).
     pub fn register(&self, infos: &[PathInfo]) -> DbResult<()> {
         let mut conn = self.conn();
+        if let Some(nix) = &self.nix {
+            return nix.register(&mut conn, infos);
+        }
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting a transaction"))?;
@@ -249,6 +287,9 @@ impl Database {
 
     /// The paths `path` refers to (empty if it is not valid).
     pub fn references(&self, path: &StorePath) -> DbResult<BTreeSet<StorePath>> {
+        if let Some(nix) = &self.nix {
+            return nix.references(&self.conn(), path);
+        }
         self.path_set(
             "SELECT r.path FROM valid_paths p JOIN refs ON refs.referrer = p.id
              JOIN valid_paths r ON r.id = refs.reference WHERE p.path = ?1",
@@ -258,6 +299,9 @@ impl Database {
 
     /// The valid paths that refer to `path`.
     pub fn referrers(&self, path: &StorePath) -> DbResult<BTreeSet<StorePath>> {
+        if let Some(nix) = &self.nix {
+            return nix.referrers(&self.conn(), path);
+        }
         self.path_set(
             "SELECT r.path FROM valid_paths p JOIN refs ON refs.reference = p.id
              JOIN valid_paths r ON r.id = refs.referrer WHERE p.path = ?1",
@@ -266,6 +310,9 @@ impl Database {
     }
 
     pub fn query_path_info(&self, path: &StorePath) -> DbResult<Option<PathInfo>> {
+        if let Some(nix) = &self.nix {
+            return nix.query_path_info(&self.conn(), path);
+        }
         let row = {
             let conn = self.conn();
             conn.query_row(
@@ -306,6 +353,9 @@ impl Database {
     /// Every valid path.
     pub fn valid_paths(&self) -> DbResult<Vec<StorePath>> {
         let conn = self.conn();
+        if let Some(nix) = &self.nix {
+            return nix.valid_paths(&conn);
+        }
         let mut stmt = conn
             .prepare("SELECT path FROM valid_paths ORDER BY path")
             .map_err(sql("listing valid paths"))?;
@@ -321,6 +371,9 @@ impl Database {
     /// if a valid path outside the set still refers to one of them.
     pub fn invalidate(&self, paths: &[StorePath]) -> DbResult<()> {
         let mut conn = self.conn();
+        if let Some(nix) = &self.nix {
+            return nix.invalidate(&mut conn, paths);
+        }
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql("starting a transaction"))?;

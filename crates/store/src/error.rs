@@ -62,6 +62,8 @@ pub enum Error {
     UnsupportedFileType { path: PathBuf },
     /// An operation that writes was asked of a read-only (dry-run) store.
     ReadOnly { operation: &'static str },
+    /// A store URI (`local?root=…`) that cannot be used.
+    BadStoreUri { uri: String, message: String },
     /// The store database failed.
     Db(crate::db::DbError),
     /// An input/output error, with what was being done and to which path.
@@ -105,6 +107,7 @@ impl Error {
             Error::NarFormat { .. } => "store::nar_format",
             Error::UnsupportedFileType { .. } => "store::unsupported_file_type",
             Error::ReadOnly { .. } => "store::read_only",
+            Error::BadStoreUri { .. } => "store::bad_store_uri",
             Error::Db(e) => e.code(),
             Error::Io { .. } => "store::io",
         }
@@ -183,6 +186,7 @@ impl fmt::Display for Error {
             Error::ReadOnly { operation } => {
                 write!(f, "cannot {operation}: the store is opened read-only")
             }
+            Error::BadStoreUri { uri, message } => write!(f, "store '{uri}': {message}"),
             Error::Db(e) => write!(f, "{e}"),
             Error::Io { action, path, source } => {
                 write!(f, "{action} '{}': {source}", path.display())

@@ -8,6 +8,12 @@
 //! renamed away under a temporary name, then removed, so that a crash never leaves a
 //! half-deleted object under a valid-looking name.
 //!
+//! In a store shared with Nix, the roots are Nix's (`nixdb/roots.rs`): `gcroots/` and
+//! `profiles/` with indirect `auto` roots, the temporary roots of live processes and the
+//! store paths running processes use; and, as Nix's default `keep-derivations = true`
+//! wants, the derivation that built a live path is live too. Names Nix uses for locks
+//! (`<path>.lock`), and paths whose lock file exists (Nix is making them), are left alone.
+//!
 //! The collector holds the garbage-collector lock exclusively; every session that writes or
 //! builds holds it shared until what it made is registered and rooted, so nothing a session
 //! is still working with is collected.
@@ -18,10 +24,12 @@ use std::path::Path;
 
 use crate::disk::remove_tree;
 use crate::error::{Error, Result};
-use crate::hash::Hash;
+use crate::hash::{Hash, HashAlgo};
 use crate::local_store::LocalStore;
 use crate::locks::LockKind;
 use crate::nar;
+use crate::nixdb::roots::{self, CollectorSocket};
+use crate::nixdb::NixStoreConfig;
 use crate::store_path::StorePath;
 
 /// The closure of `paths` under registered references, the paths included.
@@ -47,7 +55,13 @@ pub fn closure(
 pub fn add_indirect_root(store: &LocalStore, link: &Path) -> Result<()> {
     let auto = store.gc_roots_dir().join("auto");
     fs::create_dir_all(&auto).map_err(|e| Error::io("creating", &auto, e))?;
-    let hash = Hash::sha256(link.as_os_str().as_encoded_bytes()).to_nix32();
+    let bytes = link.as_os_str().as_encoded_bytes();
+    // Nix names the root by the SHA-1 of the link's path (`addIndirectRoot`), so the same
+    // link made by Nix and by ntop is one root.
+    let hash = match store.nix_config() {
+        Some(_) => Hash::of(HashAlgo::Sha1, bytes).to_nix32(),
+        None => Hash::sha256(bytes).to_nix32(),
+    };
     let root = auto.join(&hash[..32]);
     let _ = fs::remove_file(&root);
     std::os::unix::fs::symlink(link, &root).map_err(|e| Error::io("registering root", &root, e))
@@ -64,16 +78,38 @@ pub struct GcReport {
 /// Deletes every store object not reachable from a root.
 pub fn collect_garbage(store: &LocalStore) -> Result<GcReport> {
     let _lock = store.lock_gc(LockKind::Exclusive)?;
+    // Nix's clients that want to add a root meanwhile wait for the lock (see `roots.rs`).
+    let _socket = store.nix_config().map(CollectorSocket::bind).transpose()?;
     let db = store.db()?;
-    let roots = find_roots(store)?;
-    let live = closure(store, roots.iter().cloned())?;
+    let objects = list_objects(store)?;
+    let (roots, live) = match store.nix_config() {
+        Some(config) => {
+            let roots = nix_roots(store, config, &objects)?;
+            let mut live = closure(store, roots.iter().cloned())?;
+            keep_derivers(store, &mut live)?;
+            (roots, live)
+        }
+        None => {
+            let roots = find_roots(store)?;
+            let live = closure(store, roots.iter().cloned())?;
+            (roots, live)
+        }
+    };
     let mut report = GcReport {
         roots,
         ..GcReport::default()
     };
-    let dead: Vec<StorePath> = list_objects(store)?
+    let dead: Vec<StorePath> = objects
         .into_iter()
         .filter(|p| !live.contains(p))
+        .filter(|p| match store.nix_config() {
+            // Nix's lock files, and what Nix is making under one.
+            Some(config) => {
+                !p.name().ends_with(".lock")
+                    && fs::symlink_metadata(config.path_lock(&p.to_string())).is_err()
+            }
+            None => true,
+        })
         .collect();
     let registered: Vec<StorePath> = dead
         .iter()
@@ -91,6 +127,70 @@ pub fn collect_garbage(store: &LocalStore) -> Result<GcReport> {
         report.deleted.push(path);
     }
     Ok(report)
+}
+
+/// The roots of a store shared with Nix: permanent, temporary and runtime roots, each
+/// naming a printed path or an object's file.
+fn nix_roots(
+    store: &LocalStore,
+    config: &NixStoreConfig,
+    objects: &[StorePath],
+) -> Result<BTreeSet<StorePath>> {
+    let dir = store.store_dir();
+    let physical = store.objects_dir();
+    let mut named = roots::permanent_roots(config);
+    named.extend(roots::temp_roots(config, dir)?);
+    let mut roots = BTreeSet::new();
+    for name in &named {
+        if let Ok((path, _)) = dir.split(name) {
+            roots.insert(path);
+        } else if let Ok(rest) = Path::new(name).strip_prefix(&physical) {
+            let base = rest
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str());
+            if let Some(Ok(p)) = base.map(StorePath::from_base_name) {
+                roots.insert(p);
+            }
+        }
+    }
+    // What running processes use, named by either directory.
+    let prefixes = [
+        format!("{}/", dir.as_str()).into_bytes(),
+        format!("{}/", physical.display()).into_bytes(),
+    ];
+    let mut hashes = BTreeSet::new();
+    for text in roots::runtime_root_texts() {
+        roots::hash_parts_after(&text, &prefixes, &mut hashes);
+    }
+    roots.extend(
+        objects
+            .iter()
+            .filter(|p| hashes.contains(&p.hash_part()))
+            .cloned(),
+    );
+    Ok(roots)
+}
+
+/// Adds to `live` the derivers of its paths and their closures, until nothing changes
+/// (Nix's `keep-derivations`, true by default).
+fn keep_derivers(store: &LocalStore, live: &mut BTreeSet<StorePath>) -> Result<()> {
+    let db = store.db()?;
+    let mut todo: Vec<StorePath> = live.iter().cloned().collect();
+    while let Some(path) = todo.pop() {
+        let Some(deriver) = db.query_path_info(&path)?.and_then(|i| i.deriver) else {
+            continue;
+        };
+        if live.contains(&deriver) || !db.is_valid(&deriver)? {
+            continue;
+        }
+        for p in closure(store, [deriver])? {
+            if live.insert(p.clone()) {
+                todo.push(p);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The store objects the roots protect; stale `auto` roots are removed.

@@ -18,6 +18,8 @@
 //! * `local_store`, `canonicalise`: a store on disk — its layout, atomic writes, durable
 //!   registration of what it writes — and the metadata normalisation of store objects.
 //! * `db`: the SQLite database of valid paths and their references.
+//! * `nixdb`: a store shared with Nix 2.8 — Nix's layout, its own database (schema 10), its
+//!   locks and its roots.
 //! * `gc`, `locks`: garbage-collector roots, collection, verification, closures; the
 //!   `flock`s between processes.
 //! * `disk`: the one `remove_tree` and the one `sync_filesystem`.
@@ -43,6 +45,7 @@ mod local_store;
 mod locks;
 pub mod nar;
 pub mod nix32;
+mod nixdb;
 mod show_derivation;
 mod store_path;
 #[cfg(test)]
@@ -61,6 +64,7 @@ pub use hash::{Hash, HashAlgo, HashEncoding, Hasher};
 pub use local_store::{compute_store_path_for_path, LocalStore, StoreEvent, StoreMode};
 pub use locks::{FileLock, LockKind};
 pub use nar::FileKind;
+pub use nixdb::{NixStoreConfig, StoreUri, NIX_SCHEMA_VERSION};
 pub use show_derivation::show_derivations;
 pub use store_path::{
     canon_path, canon_path_buf, check_name, output_path_name, IngestionMethod, StoreDir, StorePath,

@@ -20,6 +20,10 @@
 //! so ntop can work with `/nix/store` paths without owning `/nix/store`, and a builder can map
 //! `<root>/store` to the logical directory in its sandbox.
 //!
+//! A store **shared with Nix** ([`LocalStore::open_nix`], `--store local`) has Nix's layout
+//! instead (`nixdb/mod.rs`): Nix's own database and locks, its roots, and a temporary root
+//! for every object this store writes or finds valid, so that Nix's collector keeps them.
+//!
 //! # Invariants
 //!
 //! * **An object appears complete**: it is written under a temporary name in the same
@@ -52,9 +56,11 @@ use crate::derivation::Derivation;
 use crate::disk::{remove_tree, sync_filesystem};
 use crate::error::{Error, Result};
 use crate::hash::{Hash, HashAlgo, Hasher};
-use crate::locks::{lock, FileLock, LockKind};
+use crate::locks::{lock, lock_file, lock_path_file, FileLock, LockKind};
 use crate::nar::{self, FileKind};
-use crate::store_path::{IngestionMethod, StoreDir, StorePath};
+use crate::nixdb::roots::TempRoots;
+use crate::nixdb::NixStoreConfig;
+use crate::store_path::{canon_path, IngestionMethod, StoreDir, StorePath};
 
 /// Whether the store may be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +96,10 @@ pub struct LocalStore {
     /// Whether something was written since the last sync.
     unsynced: Arc<AtomicBool>,
     events: Option<EventSink>,
+    /// Set for a store shared with Nix: where Nix keeps everything.
+    nix: Option<Arc<NixStoreConfig>>,
+    /// This process's temporary roots in a store shared with Nix (made on first use).
+    temp_roots: Arc<Mutex<Option<TempRoots>>>,
 }
 
 impl std::fmt::Debug for LocalStore {
@@ -130,7 +140,68 @@ impl LocalStore {
             pending: Default::default(),
             unsynced: Default::default(),
             events: None,
+            nix: None,
+            temp_roots: Default::default(),
         })
+    }
+
+    /// Opens a store shared with Nix 2.8, with Nix's layout, database and locks. A store
+    /// that may be written gets Nix's directories and database created if there are none,
+    /// as Nix creates them; a dry-run store touches nothing.
+    pub fn open_nix(config: NixStoreConfig, mode: StoreMode) -> Result<LocalStore> {
+        let store_dir = StoreDir::new(&config.store_dir)?;
+        let db = match mode {
+            StoreMode::ReadWrite => {
+                config.create_dirs()?;
+                Some(Arc::new(Database::open_nix(&config)?))
+            }
+            StoreMode::DryRun => None,
+        };
+        Ok(LocalStore {
+            root: config.real_dir.clone(),
+            store_dir,
+            mode,
+            db,
+            pending: Default::default(),
+            unsynced: Default::default(),
+            events: None,
+            nix: Some(Arc::new(config)),
+            temp_roots: Default::default(),
+        })
+    }
+
+    /// Where Nix keeps this store's state, if it is shared with Nix.
+    pub fn nix_config(&self) -> Option<&NixStoreConfig> {
+        self.nix.as_deref()
+    }
+
+    /// Protects `path` from Nix's collector for as long as this process lives (a temporary
+    /// root); nothing for ntop's own stores, whose sessions hold the collector's lock.
+    pub fn add_temp_root(&self, path: &StorePath) -> Result<()> {
+        let Some(config) = &self.nix else {
+            return Ok(());
+        };
+        if self.mode == StoreMode::DryRun {
+            return Ok(());
+        }
+        let mut roots = self.temp_roots.lock().unwrap_or_else(|e| e.into_inner());
+        if roots.is_none() {
+            *roots = Some(TempRoots::create(config)?);
+        }
+        match roots.as_mut() {
+            Some(roots) => roots.add(config, &self.store_dir, path),
+            None => Ok(()),
+        }
+    }
+
+    /// What a result link or `--add-root` link should point to: the object's file, or in a
+    /// store shared with Nix its printed path, as Nix makes them (Nix's collector follows
+    /// only links into the logical store directory).
+    pub fn link_target(&self, path: &StorePath) -> PathBuf {
+        match &self.nix {
+            Some(_) => PathBuf::from(self.store_dir.print(path)),
+            None => self.physical_path(path),
+        }
     }
 
     /// Reports every [`StoreEvent`] to `sink`.
@@ -178,11 +249,17 @@ impl LocalStore {
     /// The directory holding the objects: what the logical store directory stands for
     /// (mounted there in a sandbox, or for `ntop run`).
     pub fn objects_dir(&self) -> PathBuf {
-        self.root.join("store")
+        match &self.nix {
+            Some(config) => config.real_dir.clone(),
+            None => self.root.join("store"),
+        }
     }
 
     pub(crate) fn gc_roots_dir(&self) -> PathBuf {
-        self.root.join("var/ntop/gcroots")
+        match &self.nix {
+            Some(config) => config.gc_roots_dir(),
+            None => self.root.join("var/ntop/gcroots"),
+        }
     }
 
     fn locks_dir(&self) -> PathBuf {
@@ -222,6 +299,14 @@ impl LocalStore {
     /// The store path a user names: a logical path (`/nix/store/…`, possibly inside an
     /// object), or a file under the store's object directory (such as `./result`).
     pub fn parse_user_path(&self, arg: &str) -> Result<StorePath> {
+        // A link to a printed path that is not a file here (a chroot store's `./result`).
+        if let Ok(target) = fs::read_link(arg) {
+            if let Some(target) = target.to_str() {
+                if let Ok((path, _)) = self.store_dir.split(&canon_path(target)) {
+                    return Ok(path);
+                }
+            }
+        }
         let objects = self.objects_dir();
         if let Ok(real) = fs::canonicalize(arg) {
             let objects = fs::canonicalize(&objects).unwrap_or(objects);
@@ -239,6 +324,9 @@ impl LocalStore {
 
     /// Where the log of a derivation's build is kept.
     pub fn log_path(&self, drv: &StorePath) -> PathBuf {
+        if let Some(config) = &self.nix {
+            return config.log_path(&drv.to_string());
+        }
         self.root
             .join("var/log/ntop/drvs")
             .join(format!("{drv}.log"))
@@ -246,17 +334,31 @@ impl LocalStore {
 
     /// A directory for a sandbox's root, named by `label` (not created).
     pub fn chroot_path(&self, label: &str) -> PathBuf {
-        self.root.join("chroots").join(label)
+        match &self.nix {
+            Some(config) => config.chroots_dir().join(label),
+            None => self.root.join("chroots").join(label),
+        }
     }
 
     /// The shared or exclusive garbage-collector lock (see `locks.rs`).
     pub fn lock_gc(&self, kind: LockKind) -> Result<FileLock> {
-        lock(&self.locks_dir(), "gc", kind)
+        match &self.nix {
+            Some(config) => lock_file(&config.state_dir.join("gc.lock"), kind),
+            None => lock(&self.locks_dir(), "gc", kind),
+        }
     }
 
-    /// The exclusive lock of one output path, held while it is built.
+    /// The exclusive lock of one output path, held while it is built. In a store shared with
+    /// Nix it is Nix's `<path>.lock`, and the path becomes a temporary root first, as Nix's
+    /// builder makes it.
     pub fn lock_output(&self, path: &StorePath) -> Result<FileLock> {
-        lock(&self.locks_dir(), &path.hash_part(), LockKind::Exclusive)
+        match &self.nix {
+            Some(config) => {
+                self.add_temp_root(path)?;
+                lock_path_file(&config.path_lock(&path.to_string()))
+            }
+            None => lock(&self.locks_dir(), &path.hash_part(), LockKind::Exclusive),
+        }
     }
 
     /// A fresh name in the store directory that is not a valid store path (it starts with
@@ -324,10 +426,30 @@ impl LocalStore {
         {
             return Ok(false);
         }
+        // As Nix does: the root first, so that a collector cannot take the path between the
+        // check and its use.
+        self.add_temp_root(path)?;
         Ok(!self.is_valid(path)?)
     }
 
-    fn record(&self, path: &StorePath, nar: (Hash, u64), references: &BTreeSet<StorePath>) {
+    /// In a store shared with Nix, Nix's lock of the path about to be written, and whether
+    /// it still needs writing once held (Nix may have added it meanwhile).
+    fn lock_for_writing(&self, path: &StorePath) -> Result<(Option<FileLock>, bool)> {
+        let Some(config) = &self.nix else {
+            return Ok((None, true));
+        };
+        let lock = lock_path_file(&config.path_lock(&path.to_string()))?;
+        let needed = !self.is_valid(path)?;
+        Ok((Some(lock), needed))
+    }
+
+    fn record(
+        &self,
+        path: &StorePath,
+        nar: (Hash, u64),
+        references: &BTreeSet<StorePath>,
+        ca: String,
+    ) {
         self.unsynced.store(true, Ordering::SeqCst);
         self.event(StoreEvent::Written(path.clone()));
         let info = PathInfo {
@@ -337,7 +459,7 @@ impl LocalStore {
             references: references.clone(),
             deriver: None,
             registration_time: 0,
-            ca: None,
+            ca: Some(ca),
         };
         self.pending
             .lock()
@@ -427,6 +549,10 @@ impl LocalStore {
         if !self.needs_writing(&path)? {
             return Ok(path);
         }
+        let (_lock, needed) = self.lock_for_writing(&path)?;
+        if !needed {
+            return Ok(path);
+        }
         let executable = meta.permissions().mode() & 0o100 != 0;
         let (nar_hash, nar_size) = nar::nar_hash(src)?;
         let mode = if executable { 0o755 } else { 0o644 };
@@ -437,7 +563,8 @@ impl LocalStore {
                     .map_err(|e| Error::io("setting permissions of", tmp, e))
             })?;
         }
-        self.record(&path, (nar_hash, nar_size), &BTreeSet::new());
+        let ca = format!("fixed:sha256:{}", hash.to_nix32());
+        self.record(&path, (nar_hash, nar_size), &BTreeSet::new(), ca);
         Ok(path)
     }
 
@@ -496,6 +623,10 @@ impl LocalStore {
         if !self.needs_writing(&path)? {
             return Ok(path);
         }
+        let (_lock, needed) = self.lock_for_writing(&path)?;
+        if !needed {
+            return Ok(path);
+        }
         if !self.present_and_equal(&path, &nar_hash)? {
             file.seek(SeekFrom::Start(0))
                 .map_err(|e| Error::io("reading temporary file", nar_path, e))?;
@@ -503,7 +634,8 @@ impl LocalStore {
                 nar::restore(io::BufReader::new(&mut file), tmp)
             })?;
         }
-        self.record(&path, (nar_hash, nar_size), &BTreeSet::new());
+        let ca = format!("fixed:r:sha256:{}", nar_hash.to_nix32());
+        self.record(&path, (nar_hash, nar_size), &BTreeSet::new(), ca);
         Ok(path)
     }
 
@@ -514,6 +646,10 @@ impl LocalStore {
         references: &BTreeSet<StorePath>,
     ) -> Result<()> {
         if !self.needs_writing(path)? {
+            return Ok(());
+        }
+        let (_lock, needed) = self.lock_for_writing(path)?;
+        if !needed {
             return Ok(());
         }
         let mut hasher = Hasher::new(HashAlgo::Sha256);
@@ -532,7 +668,8 @@ impl LocalStore {
                     .map_err(|e| Error::io("writing file", tmp, e))
             })?;
         }
-        self.record(path, (nar_hash, nar_size), references);
+        let ca = format!("text:sha256:{}", Hash::sha256(contents).to_nix32());
+        self.record(path, (nar_hash, nar_size), references, ca);
         Ok(())
     }
 

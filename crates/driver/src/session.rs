@@ -100,8 +100,8 @@ pub type StoreEvents = Arc<dyn Fn(&StoreEvent) + Send + Sync>;
 
 /// Everything a session is opened with.
 pub struct SessionOptions {
-    /// The store's root directory (`--store`); by default `$NTOP_STORE`, else
-    /// `$XDG_DATA_HOME/ntop`, else `~/.local/share/ntop`.
+    /// `--store`: the store's root directory, or `auto`; see
+    /// [`SessionOptions::store_location`] for what else chooses the store and what is refused.
     pub store_root: Option<PathBuf>,
     /// The logical store directory (`--store-dir`, default `/nix/store`).
     pub store_dir: Option<String>,
@@ -142,12 +142,69 @@ impl SessionOptions {
     }
 }
 
-/// The store's root directory the options and environment name.
-fn store_root(options: &SessionOptions) -> PathBuf {
-    let absolute = |p: &Path| options.cwd.join(p);
-    if let Some(dir) = &options.store_root {
-        return absolute(dir);
+impl SessionOptions {
+    /// The root directory of the store the options choose, or why ntop cannot open the
+    /// store they name. The choice is, as in Nix, `--store` ([`SessionOptions::store_root`]),
+    /// else the `store` setting, else `$NIX_REMOTE`, else `auto`. `auto` (or an empty value)
+    /// is ntop's own store: `$NTOP_STORE`, else `$XDG_DATA_HOME/ntop`, else
+    /// `~/.local/share/ntop`. A path is a store's root directory: one that is absolute,
+    /// starts with `~/` (the home directory) or, as in Nix, contains a `/` and no `://`
+    /// (`./s`, `../s`, `a/b`), relative to the working directory. Anything else (`daemon`,
+    /// `local`, `unix://…`, `ssh://…`, `https://…`, a bare name) is a store ntop cannot open:
+    /// the error says so, and nothing is created.
+    pub fn store_location(&self) -> Result<PathBuf> {
+        let (spec, source) = match &self.store_root {
+            Some(dir) => (dir.to_string_lossy().into_owned(), "--store".to_owned()),
+            None if self.settings.is_set("store") => (
+                self.settings.get("store").to_owned(),
+                format!(
+                    "the 'store' setting of {}",
+                    self.settings.source("store").unwrap_or("the settings")
+                ),
+            ),
+            None => match self.env.get("NIX_REMOTE") {
+                Some(remote) => (remote, "NIX_REMOTE".to_owned()),
+                None => (String::new(), String::new()),
+            },
+        };
+        if spec.is_empty() || spec == "auto" {
+            return Ok(default_store_root(self));
+        }
+        if let Some(dir) = &self.store_root {
+            if dir.is_absolute() {
+                return Ok(dir.clone());
+            }
+        }
+        let home = || {
+            self.env
+                .get_nonempty("HOME")
+                .map_or_else(|| PathBuf::from("/"), PathBuf::from)
+        };
+        if spec == "~" {
+            return Ok(home());
+        }
+        if let Some(rest) = spec.strip_prefix("~/") {
+            return Ok(home().join(rest));
+        }
+        if spec.starts_with('/') || (spec.contains('/') && !spec.contains("://")) {
+            return Ok(self.cwd.join(&spec));
+        }
+        Err(Error::request(
+            "driver::unknown_store",
+            format!(
+                "don't know how to open Nix store '{spec}' (from {source}): ntop opens a store \
+                 in a directory (an absolute path, or one starting with './', '../' or '~/') or \
+                 'auto' (its own: $NTOP_STORE, else $XDG_DATA_HOME/ntop, else \
+                 ~/.local/share/ntop); the Nix daemon ('daemon', 'unix://…'), Nix's own store \
+                 ('local') and remote stores ('ssh://…', 'https://…') are not supported"
+            ),
+        ))
     }
+}
+
+/// ntop's own store, where `auto` puts it.
+fn default_store_root(options: &SessionOptions) -> PathBuf {
+    let absolute = |p: &Path| options.cwd.join(p);
     let env = &options.env;
     if let Some(dir) = env.get_nonempty("NTOP_STORE") {
         return absolute(Path::new(&dir));
@@ -176,7 +233,7 @@ fn logical_store_dir(options: &SessionOptions) -> String {
 /// Opens the store the options name, in the given mode.
 pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
     let store_dir = StoreDir::new(&logical_store_dir(options))?;
-    let mut store = LocalStore::open(store_root(options), store_dir, mode)?;
+    let mut store = LocalStore::open(options.store_location()?, store_dir, mode)?;
     if let Some(events) = &options.store_events {
         let events = events.clone();
         store = store.with_events(move |e| events(e));

@@ -101,9 +101,10 @@ pub struct CommonArgs {
 /// Where the store is.
 #[derive(Args, Debug, Clone, Default)]
 pub struct StoreArgs {
-    /// The store's root directory (default `$NTOP_STORE`, else `$XDG_DATA_HOME/ntop`, else
-    /// `~/.local/share/ntop`); objects live in its `store/` directory. `local` or
-    /// `local?root=DIR` share a Nix store and Nix's own database instead.
+    /// The store's root directory (a path: absolute, `./…`, `~/…`) or `auto` (ntop's own
+    /// store: `$NTOP_STORE`, else `$XDG_DATA_HOME/ntop`, else `~/.local/share/ntop`);
+    /// objects live in its `store/` directory. Default: the `store` setting, else
+    /// `$NIX_REMOTE`, else `auto`. Other stores (`daemon`, `local`, `ssh://…`) are refused.
     #[arg(long = "store", value_name = "DIR")]
     pub store: Option<String>,
     /// The logical store directory that store paths are computed with (default `/nix/store`).

@@ -28,11 +28,19 @@ fn current_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"))
 }
 
-/// The session options for a command that only touches the store.
+/// The session options for a command that only touches the store. Its settings (which may
+/// name the store) are those of the configuration files and `NIX_CONFIG`; their warnings are
+/// left to the evaluating commands.
 pub fn store_options(store: &StoreArgs) -> SessionOptions {
+    let settings = Settings::resolve(&Environment::Process, &[], &mut |_| {}).unwrap_or_default();
+    store_options_with(store, settings)
+}
+
+fn store_options_with(store: &StoreArgs, settings: Settings) -> SessionOptions {
     let mut options = SessionOptions::new(current_dir(), Environment::Process);
     options.store_root = store.store.as_ref().map(PathBuf::from);
     options.store_dir = store.store_dir.clone();
+    options.settings = settings;
     options
 }
 
@@ -58,7 +66,13 @@ pub fn prepare(common: &CommonArgs) -> Result<(Settings, Renderer), i32> {
     match settings(common) {
         Ok(settings) => {
             let renderer = Renderer::for_evaluation(common, settings.bool("show-trace"));
-            Ok((settings, renderer))
+            // A store ntop cannot open is an error before anything runs, not a session
+            // evaluating without a store.
+            let options = store_options_with(&common.store, settings);
+            if let Err(e) = options.store_location() {
+                return Err(renderer.fail(&e));
+            }
+            Ok((options.settings, renderer))
         }
         Err(e) => Err(Renderer::for_evaluation(common, false).fail(&e)),
     }
@@ -67,14 +81,13 @@ pub fn prepare(common: &CommonArgs) -> Result<(Settings, Renderer), i32> {
 /// The session options for an evaluating command; `access` is what the command needs
 /// (`--readonly-mode` makes any command read-only).
 pub fn session_options(common: &CommonArgs, access: Access, settings: Settings) -> SessionOptions {
-    let mut options = store_options(&common.store);
+    let mut options = store_options_with(&common.store, settings);
     options.access = if common.store.readonly_mode {
         Access::ReadOnly
     } else {
         access
     };
     options.include = common.include.clone();
-    options.settings = settings;
     // `NTOP_PARSE_AHEAD=0` keeps evaluation on one core (benchmarks compare single-threaded
     // parsing that way).
     options.parse_ahead = std::env::var_os("NTOP_PARSE_AHEAD").is_none_or(|v| v != "0");

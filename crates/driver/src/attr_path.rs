@@ -1,7 +1,7 @@
 //! `-A` attribute paths (`a.b."c.d".0`, as nix-instantiate parses and follows them) and
 //! Nix's auto-calling of functions with `--arg`/`--argstr` values.
 
-use ntop_eval::error::{EvalError, EvalResult};
+use ntop_eval::error::{AttrPathProblem, ErrorKind, EvalError, EvalResult};
 use ntop_eval::source::Span;
 use ntop_eval::symbol::Symbol;
 use ntop_eval::{function_signature, Machine, Value};
@@ -37,36 +37,38 @@ pub fn follow(
         v = auto_call(m, v, auto_args, span)?;
         if let Ok(index) = component.parse::<usize>() {
             let Value::List(l) = &v else {
-                return Err(EvalError::other(
-                    "cli::attr_path",
-                    format!("the expression selected by the selection path '{path}' should be a list but is {}", v.type_phrase()),
-                    None,
+                return Err(attr_path_error(
+                    path,
+                    AttrPathProblem::NotAList {
+                        found: v.type_phrase(),
+                    },
                 ));
             };
             let Some(item) = l.get(index).cloned() else {
-                return Err(EvalError::other(
-                    "cli::attr_path",
-                    format!("list index {index} in selection path '{path}' is out of range"),
-                    None,
+                return Err(attr_path_error(
+                    path,
+                    AttrPathProblem::IndexOutOfRange { index },
                 ));
             };
             v = m.force(&item, span)?;
             continue;
         }
         let Value::Attrs(a) = &v else {
-            return Err(EvalError::other(
-                "cli::attr_path",
-                format!("the expression selected by the selection path '{path}' should be a set but is {}", v.type_phrase()),
-                None,
+            return Err(attr_path_error(
+                path,
+                AttrPathProblem::NotASet {
+                    found: v.type_phrase(),
+                },
             ));
         };
         let Some(item) = a.get(Symbol::new(&component)).cloned() else {
             let suggestions =
                 ntop_eval::suggest::similar_names(&component, a.names().map(|n| n.as_str()));
-            let mut e = EvalError::other(
-                "cli::attr_path",
-                format!("attribute '{component}' in selection path '{path}' not found"),
-                None,
+            let mut e = attr_path_error(
+                path,
+                AttrPathProblem::NoSuchAttribute {
+                    name: component.clone(),
+                },
             );
             if !suggestions.is_empty() {
                 e = e.with_note(format!("did you mean '{}'?", suggestions.join("' or '")));
@@ -76,6 +78,17 @@ pub fn follow(
         v = m.force(&item, span)?;
     }
     Ok(v)
+}
+
+/// A selection path that does not select; it has no place in a file.
+fn attr_path_error(path: &str, problem: AttrPathProblem) -> EvalError {
+    EvalError::new(
+        ErrorKind::AttrPath {
+            path: path.to_owned(),
+            problem,
+        },
+        None,
+    )
 }
 
 /// Nix's `autoCallFunction`: a function with formals is called with the `--arg`/`--argstr`

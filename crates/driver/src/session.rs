@@ -102,9 +102,9 @@ pub type StoreEvents = Arc<dyn Fn(&StoreEvent) + Send + Sync>;
 
 /// Everything a session is opened with.
 pub struct SessionOptions {
-    /// The store's root directory (`--store`), or `local`/`local?root=DIR&…` for a store
-    /// shared with Nix; by default the `store` setting's or `$NIX_REMOTE`'s store shared
-    /// with Nix, else `$NTOP_STORE`, else `$XDG_DATA_HOME/ntop`, else `~/.local/share/ntop`.
+    /// `--store`: the store's root directory, `auto`, or `local`/`local?root=DIR&…` for a
+    /// store shared with Nix; see [`SessionOptions::store_location`] for what else chooses
+    /// the store and what is refused.
     pub store_root: Option<PathBuf>,
     /// The logical store directory (`--store-dir`, default `/nix/store`).
     pub store_dir: Option<String>,
@@ -145,12 +145,86 @@ impl SessionOptions {
     }
 }
 
-/// The store's root directory the options and environment name.
-fn store_root(options: &SessionOptions) -> PathBuf {
-    let absolute = |p: &Path| options.cwd.join(p);
-    if let Some(dir) = &options.store_root {
-        return absolute(dir);
+/// The store a session uses: ntop's own, in a directory, or one shared with Nix (its own
+/// database and locks), with warnings about the URI that named it.
+pub enum StoreLocation {
+    Own(PathBuf),
+    Nix(NixStoreConfig, Vec<String>),
+}
+
+impl SessionOptions {
+    /// The store the options choose, or why ntop cannot open the store they name. The choice
+    /// is, as in Nix, `--store` ([`SessionOptions::store_root`]), else the `store` setting,
+    /// else `$NIX_REMOTE`, else `auto` (`$NTOP_STORE`, ntop's own variable, wins over
+    /// `$NIX_REMOTE`). `auto` (or an empty value) is ntop's own store: `$NTOP_STORE`, else
+    /// `$XDG_DATA_HOME/ntop`, else `~/.local/share/ntop`. `local` and `local?root=DIR&…` are a
+    /// store shared with Nix. A path is a store's root directory: one that is absolute,
+    /// starts with `~/` (the home directory) or, as in Nix, contains a `/` and no `://`
+    /// (`./s`, `../s`, `a/b`), relative to the working directory. Anything else (`daemon`,
+    /// `unix://…`, `ssh://…`, `https://…`, a bare name) is a store ntop cannot open: the error
+    /// says so, and nothing is created.
+    pub fn store_location(&self) -> Result<StoreLocation> {
+        let (spec, source) = match &self.store_root {
+            Some(dir) => (dir.to_string_lossy().into_owned(), "--store".to_owned()),
+            None if self.settings.is_set("store") => (
+                self.settings.get("store").to_owned(),
+                format!(
+                    "the 'store' setting of {}",
+                    self.settings.source("store").unwrap_or("the settings")
+                ),
+            ),
+            None if self.env.get_nonempty("NTOP_STORE").is_some() => (String::new(), String::new()),
+            None => match self.env.get("NIX_REMOTE") {
+                Some(remote) => (remote, "NIX_REMOTE".to_owned()),
+                None => (String::new(), String::new()),
+            },
+        };
+        if spec.is_empty() || spec == "auto" {
+            return Ok(StoreLocation::Own(default_store_root(self)));
+        }
+        let env = |name: &str| self.env.get(name);
+        let store_dir = default_store_dir(self);
+        if let Some((StoreUri::Nix(config), warnings)) =
+            NixStoreConfig::parse(&spec, Some(&store_dir), &env)?
+        {
+            return Ok(StoreLocation::Nix(config, warnings));
+        }
+        if let Some(dir) = &self.store_root {
+            if dir.is_absolute() {
+                return Ok(StoreLocation::Own(dir.clone()));
+            }
+        }
+        let home = || {
+            self.env
+                .get_nonempty("HOME")
+                .map_or_else(|| PathBuf::from("/"), PathBuf::from)
+        };
+        if spec == "~" {
+            return Ok(StoreLocation::Own(home()));
+        }
+        if let Some(rest) = spec.strip_prefix("~/") {
+            return Ok(StoreLocation::Own(home().join(rest)));
+        }
+        if spec.starts_with('/') || (spec.contains('/') && !spec.contains("://")) {
+            return Ok(StoreLocation::Own(self.cwd.join(&spec)));
+        }
+        Err(Error::request(
+            "driver::unknown_store",
+            format!(
+                "don't know how to open Nix store '{spec}' (from {source}): ntop opens a store \
+                 in a directory (an absolute path, or one starting with './', '../' or '~/'), \
+                 'auto' (its own: $NTOP_STORE, else $XDG_DATA_HOME/ntop, else \
+                 ~/.local/share/ntop) or a store shared with Nix ('local', \
+                 'local?root=DIR'); the Nix daemon ('daemon', 'unix://…') and remote stores \
+                 ('ssh://…', 'https://…') are not supported"
+            ),
+        ))
     }
+}
+
+/// ntop's own store, where `auto` puts it.
+fn default_store_root(options: &SessionOptions) -> PathBuf {
+    let absolute = |p: &Path| options.cwd.join(p);
     let env = &options.env;
     if let Some(dir) = env.get_nonempty("NTOP_STORE") {
         return absolute(Path::new(&dir));
@@ -169,7 +243,7 @@ fn store_root(options: &SessionOptions) -> PathBuf {
 /// ntop prints are the files themselves. A store shared with Nix has its own (its `store=`
 /// parameter, with the same default).
 fn logical_store_dir(options: &SessionOptions) -> String {
-    if let Ok(Some((config, _))) = nix_store(options) {
+    if let Ok(StoreLocation::Nix(config, _)) = options.store_location() {
         return config.store_dir;
     }
     default_store_dir(options)
@@ -184,44 +258,13 @@ fn default_store_dir(options: &SessionOptions) -> String {
     ntop_store::canon_path(&options.cwd.join(dir).display().to_string())
 }
 
-/// The store shared with Nix that the options name, with warnings about its URI: `--store
-/// local…`; without `--store`, the `store` setting, else `$NIX_REMOTE` (the setting's
-/// default in Nix 2.8). `auto`, and values of `$NIX_REMOTE` ntop does not know (`daemon`),
-/// leave ntop's own store.
-fn nix_store(options: &SessionOptions) -> Result<Option<(NixStoreConfig, Vec<String>)>> {
-    let env = |name: &str| options.env.get(name);
-    let store_dir = default_store_dir(options);
-    let parse = |uri: &str| NixStoreConfig::parse(uri, Some(&store_dir), &env);
-    let (uri, from_setting) = match &options.store_root {
-        Some(arg) => (arg.display().to_string(), false),
-        None if options.settings.is_set("store") => {
-            (options.settings.get("store").to_owned(), true)
-        }
-        // ntop's own variable is the more specific choice.
-        None if options.env.get_nonempty("NTOP_STORE").is_some() => return Ok(None),
-        None => match options.env.get_nonempty("NIX_REMOTE") {
-            Some(uri) => (uri, false),
-            None => return Ok(None),
-        },
-    };
-    match parse(&uri)? {
-        Some((StoreUri::Nix(config), warnings)) => Ok(Some((config, warnings))),
-        Some((StoreUri::Auto, _)) => Ok(None),
-        None if from_setting => Err(Error::request(
-            "driver::unsupported_store",
-            format!("store '{uri}' is not supported: ntop uses 'auto' or 'local[?root=DIR]'"),
-        )),
-        None => Ok(None),
-    }
-}
-
 /// Opens the store the options name, in the given mode.
 pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
-    let mut store = match nix_store(options)? {
-        Some((config, _)) => LocalStore::open_nix(config, mode)?,
-        None => {
+    let mut store = match options.store_location()? {
+        StoreLocation::Nix(config, _) => LocalStore::open_nix(config, mode)?,
+        StoreLocation::Own(root) => {
             let store_dir = StoreDir::new(&logical_store_dir(options))?;
-            LocalStore::open(store_root(options), store_dir, mode)?
+            LocalStore::open(root, store_dir, mode)?
         }
     };
     if let Some(events) = &options.store_events {
@@ -267,7 +310,7 @@ impl Session {
             store_dir: logical_store_dir(&options),
             ..EvalOptions::default()
         };
-        if let Ok(Some((_, warnings))) = nix_store(&options) {
+        if let Ok(StoreLocation::Nix(_, warnings)) = options.store_location() {
             for warning in warnings {
                 observer.borrow_mut().warn(&warning);
             }

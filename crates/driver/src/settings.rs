@@ -161,7 +161,7 @@ pub const TABLE: &[Setting] = &[
     s("secret-key-files", List, "", Inert("")),
     s("show-trace", Bool, "false", Honoured),
     s("stalled-download-timeout", Int, "300", Inert("300")),
-    s("store", Str, "auto", Honoured), // `auto` or `local[?…]` (session.rs)
+    s("store", Str, "auto", Honoured), // read by SessionOptions::store_location
     s("substitute", Bool, "true", Inert("false")),
     s("substituters", List, "https://cache.nixos.org/", Inert("")),
     s("sync-before-registering", Bool, "false", Inert("true")),

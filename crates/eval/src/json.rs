@@ -1,6 +1,6 @@
 //! Values to JSON, as Nix 2.8's `printValueAsJSON` writes it (`builtins.toJSON`, `--json`).
 
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::{CoerceMode, Machine};
 use crate::source::Span;
 use crate::value::{Context, Value};
@@ -31,9 +31,8 @@ pub fn json_with(
         Value::Thunk(t) if !force => match t.value() {
             Some(v) => v,
             None => {
-                return Err(EvalError::other(
-                    "eval::not_json",
-                    "cannot convert a thunk to JSON",
+                return Err(EvalError::new(
+                    ErrorKind::NotJson { found: "a thunk" },
                     span,
                 ));
             }
@@ -107,9 +106,10 @@ pub fn json_with(
                 Value::Lambda(c) => c.lambda.span,
                 _ => span,
             };
-            Err(EvalError::other(
-                "eval::not_json",
-                format!("cannot convert {} to JSON", other.type_phrase()),
+            Err(EvalError::new(
+                ErrorKind::NotJson {
+                    found: other.type_phrase(),
+                },
                 at,
             ))
         }

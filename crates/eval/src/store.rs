@@ -122,7 +122,7 @@ impl<'a> ContextElem<'a> {
 
 /// The error a failed store operation becomes.
 pub fn store_error(e: impl std::fmt::Display, span: Span) -> EvalError {
-    EvalError::other("eval::store", e.to_string(), span)
+    EvalError::new(ErrorKind::Store(e.to_string()), span)
 }
 
 impl Machine {

@@ -1,7 +1,7 @@
 //! Attribute sets.
 
 use super::PrimOp;
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::Machine;
 use crate::source::Span;
 use crate::symbol::Symbol;
@@ -140,17 +140,21 @@ fn list_to_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     for item in list.iter() {
         let item = m.force_attrs(item, s)?;
         let Some(name) = item.get(name_sym).cloned() else {
-            return Err(EvalError::other(
-                "eval::missing_attribute",
-                "attribute 'name' missing",
+            return Err(EvalError::new(
+                ErrorKind::MissingAttribute {
+                    name: "name".into(),
+                    suggestions: Vec::new(),
+                },
                 item.pos().unwrap_or(s),
             ));
         };
         let name = name_arg(m, &name, s)?;
         let Some(entry) = item.get_entry(value_sym) else {
-            return Err(EvalError::other(
-                "eval::missing_attribute",
-                "attribute 'value' missing",
+            return Err(EvalError::new(
+                ErrorKind::MissingAttribute {
+                    name: "value".into(),
+                    suggestions: Vec::new(),
+                },
                 s,
             ));
         };
@@ -260,9 +264,11 @@ fn generic_closure(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let args = m.force_attrs(&a[0], s)?;
     let get = |name: &str| -> EvalResult<Value> {
         args.get(Symbol::new(name)).cloned().ok_or_else(|| {
-            EvalError::other(
-                "eval::missing_attribute",
-                format!("attribute '{name}' required"),
+            EvalError::new(
+                ErrorKind::RequiredAttribute {
+                    name: name.to_owned(),
+                    function: None,
+                },
                 s,
             )
         })
@@ -278,9 +284,11 @@ fn generic_closure(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     while let Some(item) = work.pop_front() {
         let set = m.force_attrs(&item, s)?;
         let Some(key) = set.get(key_sym).cloned() else {
-            return Err(EvalError::other(
-                "eval::missing_attribute",
-                "attribute 'key' required",
+            return Err(EvalError::new(
+                ErrorKind::RequiredAttribute {
+                    name: "key".into(),
+                    function: None,
+                },
                 s,
             ));
         };

@@ -8,7 +8,7 @@
 //! attributes that hold, and `appendContext` takes the same form back.
 
 use super::PrimOp;
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ContextProblem, ErrorKind, EvalError, EvalResult};
 use crate::eval::{CoerceMode, Machine};
 use crate::source::Span;
 use crate::value::{Context, NixString, Value};
@@ -113,14 +113,13 @@ fn append_context(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Val
     let mut ctx = s.context().clone();
     let set = m.force_attrs(&args[1], span)?;
     let store_dir = ntop_store::StoreDir::new(&m.options.store_dir)
-        .map_err(|e| EvalError::other("eval::store", e.to_string(), span))?;
+        .map_err(|e| EvalError::new(ErrorKind::Store(e.to_string()), span))?;
     for e in set.entries() {
         let name = e.name.as_str();
         let at = e.pos.unwrap_or(span);
         if store_dir.parse(name).is_err() {
-            return Err(EvalError::other(
-                "eval::bad_context",
-                format!("Context key '{name}' is not a store path"),
+            return Err(bad_context(
+                ContextProblem::KeyNotStorePath { key: name.into() },
                 at,
             ));
         }
@@ -134,9 +133,8 @@ fn append_context(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Val
         if let Some(all) = info.get(crate::sym!("allOutputs")) {
             if m.force_bool(all, at)? {
                 if !is_drv {
-                    return Err(EvalError::other(
-                        "eval::bad_context",
-                        format!("Tried to add all-outputs context of {name}, which is not a derivation, to a string"),
+                    return Err(bad_context(
+                        ContextProblem::AllOutputsOfNonDerivation { path: name.into() },
                         at,
                     ));
                 }
@@ -146,9 +144,8 @@ fn append_context(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Val
         if let Some(outputs) = info.get(crate::sym!("outputs")) {
             let outputs = m.force_list(outputs, at)?;
             if !outputs.is_empty() && !is_drv {
-                return Err(EvalError::other(
-                    "eval::bad_context",
-                    format!("Tried to add derivation output context of {name}, which is not a derivation, to a string"),
+                return Err(bad_context(
+                    ContextProblem::OutputsOfNonDerivation { path: name.into() },
                     at,
                 ));
             }
@@ -186,13 +183,11 @@ fn add_drv_output_dependencies(m: &mut Machine, args: &[Value], span: Span) -> E
     let bytes = m.coerce_to_string(&args[0], span, CoerceMode::INTERPOLATION, &mut ctx)?;
     let elements: Vec<&str> = ctx.iter().collect();
     let [element] = elements[..] else {
-        return Err(EvalError::other(
-            "eval::bad_context",
-            format!(
-                "context of string '{}' must have exactly one element, but has {}",
-                String::from_utf8_lossy(&bytes),
-                elements.len()
-            ),
+        return Err(bad_context(
+            ContextProblem::NotOneElement {
+                string: String::from_utf8_lossy(&bytes).into_owned(),
+                count: elements.len(),
+            },
             span,
         ));
     };
@@ -200,20 +195,20 @@ fn add_drv_output_dependencies(m: &mut Machine, args: &[Value], span: Span) -> E
         element.to_string()
     } else if let Some(rest) = element.strip_prefix('!') {
         let (output, drv) = rest.split_once('!').unwrap_or((rest, ""));
-        return Err(EvalError::other(
-            "eval::bad_context",
-            format!(
-                "`addDrvOutputDependencies` can only act on derivations, not on a derivation \
-                 output such as '{output}' of '{drv}'"
-            ),
+        return Err(bad_context(
+            ContextProblem::OutputNotDerivation {
+                output: output.into(),
+                drv: drv.into(),
+            },
             span,
         ));
     } else if element.ends_with(".drv") {
         format!("={element}")
     } else {
-        return Err(EvalError::other(
-            "eval::bad_context",
-            format!("path '{element}' is not a derivation"),
+        return Err(bad_context(
+            ContextProblem::NotADerivation {
+                path: element.into(),
+            },
             span,
         ));
     };
@@ -221,4 +216,8 @@ fn add_drv_output_dependencies(m: &mut Machine, args: &[Value], span: Span) -> E
         bytes,
         Context::from_elements([new.as_str()]),
     )))
+}
+
+fn bad_context(problem: ContextProblem, span: Span) -> EvalError {
+    EvalError::new(ErrorKind::BadContext(problem), span)
 }

@@ -140,11 +140,7 @@ pub fn coerce_to_path(m: &mut Machine, v: &Value, span: Span) -> EvalResult<std:
     let bytes = m.coerce_to_string(v, span, CoerceMode::PATH_APPEND, &mut ctx)?;
     let s = String::from_utf8_lossy(&bytes).into_owned();
     if !s.starts_with('/') {
-        return Err(EvalError::other(
-            "eval::not_a_path",
-            format!("string '{s}' doesn't represent an absolute path"),
-            span,
-        ));
+        return Err(EvalError::new(ErrorKind::NotAPath(s), span));
     }
     Ok(std::path::PathBuf::from(s))
 }
@@ -220,9 +216,11 @@ fn find_file(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
                 message(m, &p, span)?
             }
             None => {
-                return Err(EvalError::other(
-                    "eval::missing_attribute",
-                    "attribute 'path' missing",
+                return Err(EvalError::new(
+                    ErrorKind::MissingAttribute {
+                        name: "path".into(),
+                        suggestions: Vec::new(),
+                    },
                     span,
                 ))
             }

@@ -19,7 +19,7 @@ use ntop_store::{
 };
 
 use super::PrimOp;
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::{CoerceMode, Machine};
 use crate::source::{Origin, Span};
 use crate::store::{store_error, ContextElem};
@@ -81,9 +81,11 @@ struct Collected {
 fn derivation_strict(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
     let attrs = m.force_attrs(&args[0], span)?;
     let Some(name_entry) = attrs.get_entry(crate::sym!("name")) else {
-        return Err(EvalError::other(
-            "eval::missing_attribute",
-            "attribute 'name' missing for call to 'derivationStrict'",
+        return Err(EvalError::new(
+            ErrorKind::RequiredAttribute {
+                name: "name".into(),
+                function: Some("derivationStrict"),
+            },
             attrs.pos().unwrap_or(span),
         ));
     };
@@ -248,7 +250,7 @@ fn derivation_strict(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<
 }
 
 fn error_at(message: &str, span: Span) -> EvalError {
-    EvalError::other("eval::derivation", message.to_owned(), span)
+    EvalError::new(ErrorKind::InvalidDerivation(message.to_owned()), span)
 }
 
 /// Handles one attribute of the derivation (Nix's loop body in `prim_derivationStrict`).
@@ -400,11 +402,10 @@ fn require_feature(m: &Machine, feature: &str, span: Span) -> EvalResult<()> {
     if enabled {
         return Ok(());
     }
-    Err(EvalError::other(
-        "eval::experimental_feature",
-        format!(
-            "experimental Nix feature '{feature}' is disabled; use '--extra-experimental-features {feature}' to override"
-        ),
+    Err(EvalError::new(
+        ErrorKind::ExperimentalFeature {
+            feature: feature.to_owned(),
+        },
         span,
     ))
 }

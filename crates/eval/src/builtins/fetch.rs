@@ -94,16 +94,25 @@ fn parse_request(
                     }
                     "name" => request.name = text(m)?,
                     other => {
-                        return Err(EvalError::other(
-                            "eval::unsupported_argument",
-                            format!("unsupported argument '{other}' to '{who}'"),
+                        return Err(EvalError::new(
+                            crate::error::ErrorKind::UnsupportedArgument {
+                                function: who.to_owned(),
+                                name: other.to_owned(),
+                            },
                             at,
                         ))
                     }
                 }
             }
             request.url = url.ok_or_else(|| {
-                EvalError::other("eval::missing_argument", "'url' argument required", span)
+                EvalError::new(
+                    crate::error::ErrorKind::RequiredArgument {
+                        function: who.to_owned(),
+                        name: "url",
+                        wording: crate::error::ArgumentWording::ArgumentRequired,
+                    },
+                    span,
+                )
             })?;
         }
         _ => {
@@ -143,13 +152,12 @@ fn store_path_value(path: String) -> Value {
 }
 
 fn hash_mismatch(url: &str, expected: &Hash, got: &Hash, span: Span) -> EvalError {
-    EvalError::other(
-        "eval::hash_mismatch",
-        format!(
-            "hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}",
-            expected.encode(HashEncoding::Nix32, true),
-            got.encode(HashEncoding::Nix32, true)
-        ),
+    EvalError::new(
+        crate::error::ErrorKind::HashMismatch {
+            url: url.to_owned(),
+            expected: expected.encode(HashEncoding::Nix32, true),
+            got: got.encode(HashEncoding::Nix32, true),
+        },
         span,
     )
 }
@@ -243,18 +251,23 @@ fn fetch_git(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
                         m.force_bool(&e.value, at)?;
                     }
                     other => {
-                        return Err(EvalError::other(
-                            "eval::unsupported_argument",
-                            format!("unsupported argument '{other}' to 'fetchGit'"),
+                        return Err(EvalError::new(
+                            crate::error::ErrorKind::UnsupportedArgument {
+                                function: "fetchGit".into(),
+                                name: other.to_owned(),
+                            },
                             at,
                         ))
                     }
                 }
             }
             if request.url.is_empty() {
-                return Err(EvalError::other(
-                    "eval::missing_argument",
-                    "'url' argument required",
+                return Err(EvalError::new(
+                    crate::error::ErrorKind::RequiredArgument {
+                        function: "fetchGit".into(),
+                        name: "url",
+                        wording: crate::error::ArgumentWording::ArgumentRequired,
+                    },
                     span,
                 ));
             }
@@ -341,9 +354,10 @@ fn fetch_tree(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> 
         .filter_map(|k| m.options.settings.get(*k))
         .any(|v| v.split_whitespace().any(|f| f == "flakes"));
     if !enabled {
-        return Err(EvalError::other(
-            "eval::experimental_feature",
-            "experimental Nix feature 'flakes' is disabled; use '--extra-experimental-features flakes' to override",
+        return Err(EvalError::new(
+            crate::error::ErrorKind::ExperimentalFeature {
+                feature: "flakes".into(),
+            },
             span,
         ));
     }
@@ -351,9 +365,12 @@ fn fetch_tree(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> 
     let kind = match attrs.get(crate::sym!("type")) {
         Some(t) => no_context(m, &t.clone(), span)?,
         None => {
-            return Err(EvalError::other(
-                "eval::missing_argument",
-                "attribute 'type' is missing in call to 'fetchTree'",
+            return Err(EvalError::new(
+                crate::error::ErrorKind::RequiredArgument {
+                    function: "fetchTree".into(),
+                    name: "type",
+                    wording: crate::error::ArgumentWording::MissingInCall,
+                },
                 span,
             ))
         }
@@ -386,9 +403,10 @@ fn fetch_mercurial(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Va
         },
         other => url_text(m, other, span)?,
     };
-    Err(EvalError::other(
-        "eval::unsupported",
-        format!("cannot fetch Mercurial repository '{url}': ntop does not support Mercurial"),
+    Err(EvalError::new(
+        crate::error::ErrorKind::Unsupported(format!(
+            "cannot fetch Mercurial repository '{url}': ntop does not support Mercurial"
+        )),
         span,
     ))
 }

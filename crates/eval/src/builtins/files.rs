@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use ntop_store::{hash_placeholder, Hash, HashAlgo, IngestionMethod, StorePath};
 
 use super::PrimOp;
-use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::error::{ArgumentWording, ErrorKind, EvalError, EvalResult};
 use crate::eval::{CoerceMode, Machine};
 use crate::io::FileType;
 use crate::source::Span;
@@ -98,11 +98,7 @@ pub fn coerce_to_path(m: &mut Machine, v: &Value, span: Span) -> EvalResult<(Pat
     let bytes = m.coerce_to_string(v, span, CoerceMode::PATH_APPEND, &mut ctx)?;
     let s = String::from_utf8_lossy(&bytes).into_owned();
     if !s.starts_with('/') {
-        return Err(EvalError::other(
-            "eval::not_a_path",
-            format!("string '{s}' doesn't represent an absolute path"),
-            span,
-        ));
+        return Err(EvalError::new(ErrorKind::NotAPath(s), span));
     }
     Ok((PathBuf::from(s), ctx))
 }
@@ -235,18 +231,23 @@ fn path(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
                 request.expected = Some(hash);
             }
             other => {
-                return Err(EvalError::other(
-                    "eval::unsupported_argument",
-                    format!("unsupported argument '{other}' to 'addPath'"),
+                return Err(EvalError::new(
+                    ErrorKind::UnsupportedArgument {
+                        function: "addPath".into(),
+                        name: other.to_owned(),
+                    },
                     at,
                 ))
             }
         }
     }
     if request.path.as_os_str().is_empty() {
-        return Err(EvalError::other(
-            "eval::missing_argument",
-            "'path' required",
+        return Err(EvalError::new(
+            ErrorKind::RequiredArgument {
+                function: "addPath".into(),
+                name: "path",
+                wording: ArgumentWording::Required,
+            },
             span,
         ));
     }

@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use super::PrimOp;
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::Machine;
 use crate::source::Span;
 use crate::symbol::Symbol;
@@ -119,9 +119,10 @@ fn head(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
             let v = v.clone();
             m.force(&v, s)
         }
-        None => Err(EvalError::other(
-            "eval::empty_list",
-            "'builtins.head' called on an empty list",
+        None => Err(EvalError::new(
+            ErrorKind::EmptyList {
+                function: "builtins.head",
+            },
             s,
         )),
     }
@@ -130,11 +131,7 @@ fn head(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
 fn tail(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let l = m.force_list(&a[0], s)?;
     if l.is_empty() {
-        return Err(EvalError::other(
-            "eval::empty_list",
-            "'tail' called on an empty list",
-            s,
-        ));
+        return Err(EvalError::new(ErrorKind::EmptyList { function: "tail" }, s));
     }
     Ok(Value::list(l[1..].to_vec()))
 }

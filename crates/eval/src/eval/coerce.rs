@@ -1,7 +1,7 @@
 //! String coercion: what `"${x}"`, `toString x` and `+` make of non-string values.
 
 use super::Machine;
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::source::Span;
 use crate::value::{Context, Value};
 
@@ -93,9 +93,10 @@ impl Machine {
     }
 
     fn cannot_coerce(&self, v: &Value, span: Span) -> EvalError {
-        EvalError::other(
-            "eval::cannot_coerce",
-            format!("cannot coerce {} to a string", v.type_phrase()),
+        EvalError::new(
+            ErrorKind::CannotCoerce {
+                found: v.type_phrase(),
+            },
             span,
         )
     }

@@ -358,9 +358,11 @@ impl Machine {
                     ),
                     Value::Float(f) => Acc::Float(n as f64 + f),
                     other => {
-                        return Err(EvalError::other(
-                            "eval::type_mismatch",
-                            format!("cannot add {} to an integer", other.type_phrase()),
+                        return Err(EvalError::new(
+                            ErrorKind::CannotAdd {
+                                found: other.type_phrase(),
+                                to: "an integer",
+                            },
                             *pspan,
                         ))
                     }
@@ -369,9 +371,11 @@ impl Machine {
                     Value::Int(m) => Acc::Float(x + m as f64),
                     Value::Float(f) => Acc::Float(x + f),
                     other => {
-                        return Err(EvalError::other(
-                            "eval::type_mismatch",
-                            format!("cannot add {} to a float", other.type_phrase()),
+                        return Err(EvalError::new(
+                            ErrorKind::CannotAdd {
+                                found: other.type_phrase(),
+                                to: "a float",
+                            },
                             *pspan,
                         ))
                     }

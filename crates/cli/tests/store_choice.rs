@@ -1,0 +1,254 @@
+//! Which store a command uses (issue 15, point 4): `--store`, else the `store` setting, else
+//! `NIX_REMOTE`, else `auto` (ntop's own store). A directory — absolute, `./…`, `~/…`, or
+//! any value with a `/` and no `://`, as Nix 2.8 reads it — is a store's root; anything
+//! else is an error that names what is supported, and nothing is created. Nix 2.8's own
+//! message for a store it cannot open is "don't know how to open Nix store 'foo'" (checked
+//! with `nix-instantiate --store foo --eval -E 1`); ntop says the same and what it can open.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ntop() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_ntop"))
+}
+
+/// A fresh working directory for one test, also the home directory of its commands.
+fn work(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ntop-store-choice-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+/// `ntop ARGS` in `dir`, with `dir` as home and no store chosen by the environment.
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(ntop());
+    cmd.current_dir(dir)
+        .args(args)
+        .args(["--color", "never"])
+        .env("HOME", dir)
+        .env("XDG_DATA_HOME", dir.join("xdg"))
+        .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
+        .env("NIX_CONF_DIR", dir.join("etc-nix"))
+        .env_remove("NTOP_STORE")
+        .env_remove("NIX_REMOTE")
+        .env_remove("NIX_CONFIG");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("ntop runs")
+}
+
+/// The entries of a directory, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+const DRV: &str = r#"derivation { name = "a"; builder = "/bin/sh"; system = "x86_64-linux"; }"#;
+
+fn assert_refused(out: &Output, spec: &str, source: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "don't know how to open Nix store '{spec}' (from {source})"
+        )),
+        "{stderr}"
+    );
+    // It names what ntop supports.
+    assert!(
+        stderr.contains(
+            "a directory (an absolute path, or one starting with './', '../' or '~/'), 'auto'"
+        ) && stderr.contains("a store shared with Nix ('local', 'local?root=DIR')"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Every value that names no directory and no store shared with Nix (`local…`, tested in
+/// `nix_store.rs`) is refused, by every kind of command, and nothing is
+/// created for it (before, `--store daemon` made a directory named `daemon`).
+#[test]
+fn unknown_store_values_are_errors_naming_what_is_supported() {
+    let dir = work("unknown");
+    for spec in [
+        "daemon",
+        "unix:///nix/var/nix/daemon-socket/socket",
+        "ssh://builder",
+        "ssh-ng://builder",
+        "https://cache.nixos.org",
+        "file:///tmp/cache",
+        "mystore",
+    ] {
+        let out = run(&dir, &["instantiate", "-E", DRV, "--store", spec], &[]);
+        assert_refused(&out, spec, "--store");
+        let out = run(&dir, &["eval", "-E", "1", "--store", spec], &[]);
+        assert_refused(&out, spec, "--store");
+        let out = run(&dir, &["store", "verify", "--store", spec], &[]);
+        assert_refused(&out, spec, "--store");
+    }
+    let out = run(&dir, &["build", "-E", DRV, "--store", "daemon"], &[]);
+    assert_refused(&out, "daemon", "--store");
+    // Nothing was created beside the test's own directories.
+    let made: Vec<String> = entries(&dir)
+        .into_iter()
+        .filter(|n| !n.starts_with("xdg") && n != "etc-nix")
+        .collect();
+    assert!(made.is_empty(), "created {made:?}");
+    assert!(
+        !dir.join("xdg/ntop").exists(),
+        "the default store was opened"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `NIX_REMOTE` and the `store` setting choose the store as in Nix, and are refused the same
+/// way; `--store` wins over both.
+#[test]
+fn nix_remote_and_the_store_setting_choose_the_store() {
+    let dir = work("sources");
+    let out = run(&dir, &["eval", "-E", "1"], &[("NIX_REMOTE", "daemon")]);
+    assert_refused(&out, "daemon", "NIX_REMOTE");
+    let out = run(
+        &dir,
+        &["eval", "-E", "1"],
+        &[("NIX_CONFIG", "store = ssh://builder")],
+    );
+    assert_refused(&out, "ssh://builder", "the 'store' setting of NIX_CONFIG");
+    let out = run(
+        &dir,
+        &["eval", "-E", "1", "--option", "store", "unix://sock"],
+        &[("NIX_REMOTE", "./remote")],
+    );
+    assert_refused(
+        &out,
+        "unix://sock",
+        "the 'store' setting of the command line",
+    );
+    let out = run(&dir, &["store", "gc"], &[("NIX_REMOTE", "daemon")]);
+    assert_refused(&out, "daemon", "NIX_REMOTE");
+
+    // A directory from each source is where the derivation is written.
+    let written = |root: &Path| !entries(&root.join("store")).is_empty();
+    let out = run(
+        &dir,
+        &["instantiate", "-E", DRV],
+        &[("NIX_REMOTE", "./from-remote")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(written(&dir.join("from-remote")));
+    let out = run(
+        &dir,
+        &["instantiate", "-E", DRV],
+        &[
+            ("NIX_CONFIG", "store = ./from-setting"),
+            ("NIX_REMOTE", "daemon"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(written(&dir.join("from-setting")));
+    let out = run(
+        &dir,
+        &["instantiate", "-E", DRV, "--store", "./from-flag"],
+        &[("NIX_CONFIG", "store = daemon"), ("NIX_REMOTE", "daemon")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(written(&dir.join("from-flag")));
+    // `auto` is ntop's own store.
+    let out = run(&dir, &["instantiate", "-E", DRV, "--store", "auto"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(written(&dir.join("xdg/ntop")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Paths still mean a directory store: absolute, `./…`, `../…`, `~/…` and, as in Nix, any
+/// relative path with a `/`.
+#[test]
+fn paths_mean_a_directory_store() {
+    let dir = work("paths");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let absolute = dir.join("absolute");
+    let cases: Vec<(String, PathBuf, PathBuf)> = vec![
+        (
+            absolute.display().to_string(),
+            dir.clone(),
+            absolute.clone(),
+        ),
+        ("./dot".into(), dir.clone(), dir.join("dot")),
+        ("../up".into(), dir.join("sub"), dir.join("up")),
+        ("~/home".into(), dir.clone(), dir.join("home")),
+        ("nested/store".into(), dir.clone(), dir.join("nested/store")),
+    ];
+    for (spec, cwd, root) in cases {
+        let out = run(&cwd, &["instantiate", "-E", DRV, "--store", &spec], &[]);
+        assert!(
+            out.status.success(),
+            "{spec}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let drvs = entries(&root.join("store"));
+        assert!(
+            drvs.iter().any(|n| n.ends_with("-a.drv")),
+            "{spec}: {} holds {drvs:?}",
+            root.display()
+        );
+        let out = run(&cwd, &["store", "verify", "--store", &spec], &[]);
+        assert!(
+            out.status.success(),
+            "{spec}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// With `--error-format json` the refusal is a diagnostic with its code.
+#[test]
+fn unknown_store_is_a_json_diagnostic() {
+    let dir = work("json");
+    let out = run(
+        &dir,
+        &[
+            "eval",
+            "-E",
+            "1",
+            "--store",
+            "daemon",
+            "--error-format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().next().unwrap_or("");
+    let v: serde_json::Value =
+        serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {stderr}"));
+    assert_eq!(v["code"], "driver::unknown_store");
+    assert_eq!(v["severity"], "error");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

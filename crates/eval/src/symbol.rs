@@ -18,6 +18,10 @@ pub struct Symbol(&'static Name);
 struct Name {
     prefix: u64,
     text: &'static str,
+    /// The name as a Nix string, made when first asked for: `attrNames`, `mapAttrs` and
+    /// `zipAttrsWith` hand names to Nix code as strings, and the module system asks for the
+    /// same names over and over (as in Nix, whose name strings point at the symbol's text).
+    string: std::cell::OnceCell<crate::value::NixString>,
 }
 
 thread_local! {
@@ -43,6 +47,7 @@ impl Symbol {
             let interned: &'static Name = Box::leak(Box::new(Name {
                 prefix: prefix_of(text),
                 text,
+                string: std::cell::OnceCell::new(),
             }));
             table.insert(text, interned);
             Symbol(interned)
@@ -61,6 +66,14 @@ impl Symbol {
 
     pub fn as_str(self) -> &'static str {
         self.0.text
+    }
+
+    /// The name as a Nix string (without context), shared by every use.
+    pub fn to_nix_string(self) -> crate::value::NixString {
+        self.0
+            .string
+            .get_or_init(|| crate::value::NixString::from(self.0.text))
+            .clone()
     }
 }
 

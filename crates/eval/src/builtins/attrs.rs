@@ -86,7 +86,9 @@ pub static PRIMOPS: &[PrimOp] = &[
 fn attr_names(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let set = m.force_attrs(&a[0], s)?;
     Ok(Value::list(
-        set.names().map(|n| Value::string(n.as_str())).collect(),
+        set.names()
+            .map(|n| Value::String(n.to_nix_string()))
+            .collect(),
     ))
 }
 
@@ -186,7 +188,7 @@ fn map_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         .entries()
         .iter()
         .map(|e| {
-            let name = Value::string(e.name.as_str());
+            let name = Value::String(e.name.to_nix_string());
             let thunk = Thunk::apply2(f.clone(), name, e.value.clone(), s);
             // Positions are not carried over: the values are new (nixpkgs' module tests
             // expect `mapAttrs` to discard them, as current Nix does).
@@ -226,7 +228,7 @@ fn zip_attrs_with(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let entries = groups
         .into_iter()
         .map(|(name, values)| {
-            let name_v = Value::string(name.as_str());
+            let name_v = Value::String(name.to_nix_string());
             let thunk = Thunk::apply2(f.clone(), name_v, Value::list(values), s);
             AttrEntry {
                 name,

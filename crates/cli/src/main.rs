@@ -6,6 +6,7 @@ mod alloc;
 mod args;
 mod check_cmd;
 mod evaluate;
+mod interrupts;
 mod lsp;
 mod options;
 mod realise;
@@ -32,6 +33,9 @@ fn main() {
         eprintln!("error: internal error in ntop (this is a bug, please report it): {info}");
     }));
     let argv: Vec<String> = std::env::args().collect();
+    if is_build(&argv) {
+        interrupts::install();
+    }
     let handle = std::thread::Builder::new()
         .name("ntop".into())
         .stack_size(MAIN_STACK)
@@ -39,6 +43,13 @@ fn main() {
         .expect("spawning the main thread");
     let code = handle.join().unwrap_or(101);
     std::process::exit(code);
+}
+
+/// `ntop build`, or ntop invoked as `nix-build`.
+fn is_build(argv: &[String]) -> bool {
+    let name = argv.first().map(|a| std::path::Path::new(a).file_name());
+    name == Some(Some(std::ffi::OsStr::new("nix-build")))
+        || argv.get(1).map(String::as_str) == Some("build")
 }
 
 fn run(mut argv: Vec<String>) -> i32 {

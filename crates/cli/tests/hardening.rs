@@ -1,0 +1,334 @@
+//! Hardening of `ntop build` (issue 16): what a builder can reach, and what a signal to
+//! `ntop` leaves behind. Each test runs the built binary in a throwaway store, with the
+//! sandbox and without it (`--no-sandbox` with the store at its logical directory).
+//!
+//! Nix's behaviour, which these tests hold ntop to, was observed with nix-build 2.8.0
+//! (`NIX_STORE_DIR`/`NIX_STATE_DIR` in a scratch directory, `sandbox = false`): a builder
+//! sees no descriptor but 0–2; SIGINT, SIGTERM and SIGHUP each end nix-build with
+//! "error: interrupted by the user" and exit status 1, the builder killed.
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn scratch(label: &str) -> PathBuf {
+    let work = std::env::temp_dir().join(format!("ntop-harden-{label}-{}", std::process::id()));
+    remove(&work);
+    std::fs::create_dir_all(work.join("tmp")).expect("temp dir");
+    std::fs::create_dir_all(work.join("store/store")).expect("store dir");
+    work
+}
+
+fn remove(work: &Path) {
+    if work.exists() {
+        let _ = Command::new("chmod")
+            .arg("-R")
+            .arg("u+w")
+            .arg(work)
+            .status();
+        let _ = std::fs::remove_dir_all(work);
+    }
+}
+
+/// `ntop build FILE` in `work`'s store; sandboxed, or not with the store at its logical
+/// directory.
+fn build_cmd(work: &Path, file: &Path, sandbox: bool) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ntop"));
+    cmd.args(["build", "--color", "never", "--no-out-link"])
+        .arg(file)
+        .arg("--store")
+        .arg(work.join("store"))
+        .env("HOME", work)
+        .env("TMPDIR", work.join("tmp"))
+        .env("NIX_CONF_DIR", work)
+        .env_remove("NIX_CONFIG")
+        .env("XDG_CACHE_HOME", work.join("cache"));
+    if !sandbox {
+        cmd.arg("--store-dir")
+            .arg(work.join("store/store"))
+            .arg("--no-sandbox");
+    }
+    cmd
+}
+
+fn write_drv(work: &Path, name: &str, script: &str) -> PathBuf {
+    let file = work.join(format!("{name}.nix"));
+    let text = format!(
+        "derivation {{ name = \"{name}\"; system = builtins.currentSystem; \
+         builder = \"/bin/sh\"; args = [ \"-c\" ''{script}'' ]; }}\n"
+    );
+    std::fs::write(&file, text).expect("writing the expression");
+    file
+}
+
+/// The store objects named `*-<name>` (outputs, not `.drv` files).
+fn outputs_named(work: &Path, name: &str) -> Vec<PathBuf> {
+    let suffix = format!("-{name}");
+    std::fs::read_dir(work.join("store/store"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(&suffix))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A builder that could read or write a descriptor ntop inherited would leak the host's
+/// files: `ntop build x.nix 7<>secret` must give the builder nothing at 7.
+fn inherited_descriptor_case(sandbox: bool) {
+    let work = scratch(if sandbox {
+        "fd-sandbox"
+    } else {
+        "fd-nosandbox"
+    });
+    let secret = work.join("secret");
+    std::fs::write(&secret, "SECRET\n").expect("secret file");
+    let file = write_drv(
+        &work,
+        "fd-probe",
+        r#"if read -r line < /proc/self/fd/7; then echo "read:$line" > $out; else echo none > $out; fi
+           ( echo written >&7 ) 2>/dev/null || true"#,
+    );
+    let ntop = build_cmd(&work, &file, sandbox);
+    // Run through a shell that opens descriptor 7 on the secret file, read-write.
+    let mut line = vec![format!("{:?}", ntop.get_program())];
+    line.extend(ntop.get_args().map(|a| format!("{a:?}")));
+    let mut shell = Command::new("/bin/bash");
+    shell
+        .arg("-c")
+        .arg(format!("exec {} 7<>{:?}", line.join(" "), secret));
+    for (k, v) in ntop.get_envs() {
+        match v {
+            Some(v) => shell.env(k, v),
+            None => shell.env_remove(k),
+        };
+    }
+    let out = shell.output().expect("running ntop build");
+    assert!(
+        out.status.success(),
+        "ntop build failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let outputs = outputs_named(&work, "fd-probe");
+    assert_eq!(outputs.len(), 1, "one output: {outputs:?}");
+    let seen = std::fs::read_to_string(&outputs[0]).expect("the output");
+    assert_eq!(
+        seen.trim(),
+        "none",
+        "the builder read an inherited descriptor"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&secret).expect("secret"),
+        "SECRET\n",
+        "the builder wrote through an inherited descriptor"
+    );
+    remove(&work);
+}
+
+#[test]
+fn builder_inherits_no_descriptor_sandboxed() {
+    inherited_descriptor_case(true);
+}
+
+#[test]
+fn builder_inherits_no_descriptor_without_sandbox() {
+    inherited_descriptor_case(false);
+}
+
+/// Processes whose command line contains `marker`.
+fn processes_with(marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if pid == std::process::id().to_string() {
+            continue;
+        }
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(marker) {
+                found.push(format!("{pid}: {cmdline}"));
+            }
+        }
+    }
+    found
+}
+
+fn wait_for(what: &str, timeout: Duration, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Everything under `dir` (names, recursively), for the leftovers check.
+fn contents(dir: &Path) -> Vec<PathBuf> {
+    walk(dir, &mut Vec::new())
+}
+
+fn walk(dir: &Path, acc: &mut Vec<PathBuf>) -> Vec<PathBuf> {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        acc.push(e.path());
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            walk(&e.path(), acc);
+        }
+    }
+    acc.clone()
+}
+
+/// A builder that sleeps, then writes its output; `ntop` is sent `signal` while it sleeps.
+/// Returns the work directory and the marker of the builder's processes.
+fn start_sleeper(label: &str, sandbox: bool) -> (PathBuf, String, std::process::Child) {
+    let work = scratch(label);
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let marker = format!("3.{:06}{n:02}", std::process::id() % 1_000_000);
+    let file = write_drv(
+        &work,
+        "sleeper",
+        &format!("/bin/sleep {marker}; echo late > $out"),
+    );
+    let child = build_cmd(&work, &file, sandbox)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting ntop build");
+    wait_for("the builder to start", Duration::from_secs(60), || {
+        processes_with(&format!("sleep {marker}"))
+            .iter()
+            .any(|p| !p.contains("-c"))
+    });
+    (work, marker, child)
+}
+
+fn interrupted_case(label: &str, sandbox: bool, signal: libc::c_int) {
+    let (work, marker, child) = start_sleeper(label, sandbox);
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, signal);
+    }
+    let out = child.wait_with_output().expect("waiting for ntop");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "exit status {:?} (signal {:?}):\n{stderr}",
+        out.status.code(),
+        out.status.signal()
+    );
+    assert!(
+        stderr.contains("interrupted by the user"),
+        "no interruption message:\n{stderr}"
+    );
+    wait_for("the builder to go", Duration::from_secs(2), || {
+        processes_with(&marker).is_empty()
+    });
+    assert_eq!(
+        contents(&work.join("tmp")),
+        Vec::<PathBuf>::new(),
+        "build directories left"
+    );
+    assert_eq!(
+        contents(&work.join("store/chroots")),
+        Vec::<PathBuf>::new(),
+        "sandbox roots left"
+    );
+    // Past the time the builder would have written its output: nothing appears.
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(outputs_named(&work, "sleeper"), Vec::<PathBuf>::new());
+    remove(&work);
+}
+
+#[test]
+fn sigterm_kills_sandboxed_builder_and_cleans_up() {
+    interrupted_case("term-sandbox", true, libc::SIGTERM);
+}
+
+#[test]
+fn sigint_kills_unsandboxed_builder_and_cleans_up() {
+    interrupted_case("int-nosandbox", false, libc::SIGINT);
+}
+
+#[test]
+fn sighup_kills_unsandboxed_builder_and_cleans_up() {
+    interrupted_case("hup-nosandbox", false, libc::SIGHUP);
+}
+
+/// `ntop` killed outright cannot clean up: its builder dies with it (`PR_SET_PDEATHSIG`), and
+/// the build and sandbox directories it left are removed by the next `ntop store gc`.
+#[test]
+fn remains_of_a_killed_build_are_removed_by_gc() {
+    let (work, marker, mut child) = start_sleeper("killed", true);
+    child.kill().expect("killing ntop");
+    let _ = child.wait();
+    wait_for("the builder to go", Duration::from_secs(2), || {
+        processes_with(&marker).is_empty()
+    });
+    assert_ne!(
+        contents(&work.join("tmp")),
+        Vec::<PathBuf>::new(),
+        "a build directory is left"
+    );
+    assert_ne!(contents(&work.join("store/chroots")), Vec::<PathBuf>::new());
+    let gc = Command::new(env!("CARGO_BIN_EXE_ntop"))
+        .args(["store", "gc", "--store"])
+        .arg(work.join("store"))
+        .output()
+        .expect("running ntop store gc");
+    assert!(
+        gc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gc.stderr)
+    );
+    assert_eq!(
+        contents(&work.join("tmp")),
+        Vec::<PathBuf>::new(),
+        "build directories left"
+    );
+    assert_eq!(contents(&work.join("store/chroots")), Vec::<PathBuf>::new());
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(outputs_named(&work, "sleeper"), Vec::<PathBuf>::new());
+    remove(&work);
+}
+
+/// The same remains are removed when the next build starts. (Without the sandbox only the
+/// builder itself dies with a killed ntop; what it started runs on — here a `sleep` whose
+/// parent, the one that would write the output, is gone.)
+#[test]
+fn remains_of_a_killed_build_are_removed_by_the_next_build() {
+    let (work, marker, mut child) = start_sleeper("killed-next", false);
+    child.kill().expect("killing ntop");
+    let _ = child.wait();
+    wait_for("the builder to go", Duration::from_secs(2), || {
+        !processes_with(&marker).iter().any(|p| p.contains("-c"))
+    });
+    assert_ne!(
+        contents(&work.join("tmp")),
+        Vec::<PathBuf>::new(),
+        "a build directory is left"
+    );
+    let file = write_drv(&work, "quick", "echo ok > $out");
+    let out = build_cmd(&work, &file, false).output().expect("ntop build");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        contents(&work.join("tmp")),
+        Vec::<PathBuf>::new(),
+        "build directories left"
+    );
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(outputs_named(&work, "sleeper"), Vec::<PathBuf>::new());
+    remove(&work);
+}

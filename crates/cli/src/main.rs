@@ -15,6 +15,8 @@ mod render_nix;
 mod run;
 mod store_commands;
 
+use std::ffi::{OsStr, OsString};
+
 use clap::Parser;
 
 /// Evaluation allocates many small, short-lived objects; mimalloc handles that pattern much
@@ -32,7 +34,9 @@ fn main() {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error in ntop (this is a bug, please report it): {info}");
     }));
-    let argv: Vec<String> = std::env::args().collect();
+    // Arguments are bytes, as Nix takes them: a file name or an `--argstr` value need not
+    // be UTF-8.
+    let argv: Vec<OsString> = std::env::args_os().collect();
     if is_build(&argv) {
         interrupts::install();
     }
@@ -46,13 +50,12 @@ fn main() {
 }
 
 /// `ntop build`, or ntop invoked as `nix-build`.
-fn is_build(argv: &[String]) -> bool {
+fn is_build(argv: &[OsString]) -> bool {
     let name = argv.first().map(|a| std::path::Path::new(a).file_name());
-    name == Some(Some(std::ffi::OsStr::new("nix-build")))
-        || argv.get(1).map(String::as_str) == Some("build")
+    name == Some(Some(OsStr::new("nix-build"))) || argv.get(1).is_some_and(|a| a == "build")
 }
 
-fn run(mut argv: Vec<String>) -> i32 {
+fn run(mut argv: Vec<OsString>) -> i32 {
     // Invoked as `nix-instantiate` or `nix-build` (a symlink), behave as `ntop instantiate`
     // or `ntop build`.
     let invoked_as = argv.first().map(|a| {

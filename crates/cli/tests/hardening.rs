@@ -402,3 +402,78 @@ fn non_utf8_arguments() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
     remove(&work);
 }
+
+/// `ntop instantiate --eval --strict -E EXPR` in a scratch directory.
+fn eval_expr(work: &Path, expr: &str) -> std::process::Output {
+    instantiate_bytes(work, &[b"--eval", b"--strict", b"-E", expr.as_bytes()], &[])
+}
+
+/// Two lists nested `depth` deep, built by `foldl'` (no deep syntax), bound to `d` and `e`.
+fn deep(depth: usize, body: &str) -> String {
+    format!(
+        "let d = builtins.foldl' (acc: _: [acc]) [] (builtins.genList (x: x) {depth}); \
+         e = builtins.foldl' (acc: _: [acc]) [] (builtins.genList (x: x) {depth}); in {body}"
+    )
+}
+
+/// Walks over values nested a million deep either finish or fail with a clean stack-overflow
+/// error (status 1, as Nix 2.8: "error: stack overflow (possible infinite recursion)" for
+/// `==`, `<`, `elem`, `sort`, `genericClosure`); they used to overflow the Rust stack and
+/// abort (status 134). `toJSON`, `deepSeq` and printing finish. A hundred thousand deep,
+/// every walk gives Nix 2.8's answer.
+#[test]
+fn walks_over_values_nested_a_million_deep() {
+    let work = scratch("deep");
+    let refused = [
+        "d == e",
+        "d < e",
+        "builtins.elem d [e]",
+        "builtins.length (builtins.sort (a: b: a < b) [d e])",
+        "builtins.length (builtins.genericClosure { startSet = [{key = d;} {key = e;}]; \
+         operator = _: []; })",
+        "builtins.stringLength (builtins.toXML d)",
+    ];
+    for body in refused {
+        let out = eval_expr(&work, &deep(1_000_000, body));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{body}: status {:?}\n{stderr}",
+            out.status
+        );
+        assert!(stderr.contains("stack overflow"), "{body}:\n{stderr}");
+    }
+    for (body, expected) in [
+        ("builtins.stringLength (builtins.toJSON d)", "2000002\n"),
+        ("builtins.deepSeq d 1", "1\n"),
+        ("d == d", "true\n"),
+    ] {
+        let out = eval_expr(&work, &deep(1_000_000, body));
+        assert_prints(&out, expected.as_bytes());
+    }
+    let out = eval_expr(&work, &deep(1_000_000, "d"));
+    assert!(out.status.success());
+    // 1 000 000 lists of "[ " … " ]" around the innermost "[ ]", and a newline.
+    assert_eq!(out.stdout.len(), 4_000_004);
+    // Expected: nix-instantiate 2.8.0.
+    for (body, expected) in [
+        ("d == e", "true\n"),
+        ("d < e", "false\n"),
+        ("builtins.elem d [e]", "true\n"),
+        (
+            "builtins.length (builtins.genericClosure { startSet = [{key = d;} {key = e;}]; \
+             operator = _: []; })",
+            "1\n",
+        ),
+        (
+            "builtins.stringLength (builtins.toXML (builtins.foldl' (acc: _: [acc]) [] \
+             (builtins.genList (x: x) 1000)))",
+            "2021073\n",
+        ),
+    ] {
+        let out = eval_expr(&work, &deep(100_000, body));
+        assert_prints(&out, expected.as_bytes());
+    }
+    remove(&work);
+}

@@ -477,3 +477,29 @@ fn walks_over_values_nested_a_million_deep() {
     }
     remove(&work);
 }
+
+/// `fromTOML` nests as deep as Nix's: 1 000 levels of arrays, inline tables and dotted table
+/// headers (it stopped at 80). Expected: nix-instantiate 2.8.0, `[ 1001 1001 1001 ]`.
+/// Nesting beyond 10 000 levels is refused cleanly, and fast.
+#[test]
+fn from_toml_nests_a_thousand_deep() {
+    let work = scratch("toml");
+    let expr = r#"let nest = n: open: close: inner: builtins.concatStringsSep "" (builtins.genList (_: open) n) + inner + builtins.concatStringsSep "" (builtins.genList (_: close) n);
+      arrays = builtins.fromTOML "a = ${nest 1000 "[" "]" "1"}";
+      tables = builtins.fromTOML "a = ${nest 1000 "{b = " "}" "1"}";
+      headers = builtins.fromTOML "[${builtins.concatStringsSep "." (builtins.genList (_: "a") 1000)}]\nx = 1";
+      depth = v: if builtins.isList v then 1 + depth (builtins.head v)
+        else if builtins.isAttrs v then 1 + depth (builtins.head (builtins.attrValues v)) else 0;
+    in [ (depth arrays) (depth tables) (depth headers) ]"#;
+    assert_prints(&eval_expr(&work, expr), b"[ 1001 1001 1001 ]\n");
+    let deep = r#"builtins.fromTOML "a = ${builtins.concatStringsSep "" (builtins.genList (_: "[") 1000000)}""#;
+    let out = eval_expr(&work, deep);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nesting deeper than 10000 levels"));
+    remove(&work);
+}

@@ -503,3 +503,79 @@ fn from_toml_nests_a_thousand_deep() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nesting deeper than 10000 levels"));
     remove(&work);
 }
+
+fn sh(script: &str) {
+    let status = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(script)
+        .status()
+        .expect("running sh");
+    assert!(status.success(), "{script}");
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .expect("stat")
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// Unpacking a tarball with symlinks to a host directory, and removing the temporary
+/// directory after it, never follow them: the host directory keeps its mode 0700 (the audit
+/// saw it turn 0755). Nix 2.8 unpacks the first two archives, and leaves the mode too.
+#[test]
+fn fetch_tarball_never_follows_symlinks() {
+    let work = scratch("tarball");
+    let target = work.join("target");
+    std::fs::create_dir(&target).expect("target dir");
+    sh(&format!(
+        "cd {w:?} && chmod 700 target && mkdir -p a/top && ln -s {t:?} a/top/evil \
+         && echo hi > a/top/f && tar --mtime=@0 --owner=0 --group=0 -C a -czf inner.tar.gz top \
+         && mkdir b && ln -s {t:?} b/evil && tar -C b -cf top.tar evil \
+         && mkdir c && ln -s {t:?} c/evil && tar -C c -cf dup.tar evil \
+         && rm c/evil && mkdir c/evil && tar -C c -rf dup.tar evil",
+        w = work,
+        t = target
+    ));
+    let fetch = |archive: &str, eval: bool| {
+        let fetched = format!(
+            "builtins.fetchTarball \"file://{}\"",
+            work.join(archive).display()
+        );
+        // Under --eval only the path is computed; a derivation using it makes ntop write it.
+        let expr = if eval {
+            fetched
+        } else {
+            format!(
+                "derivation {{ name = \"x\"; system = \"x\"; builder = \"${{{fetched}}}/f\"; }}"
+            )
+        };
+        let mut args: Vec<&[u8]> = vec![b"-E", expr.as_bytes()];
+        if eval {
+            args.insert(0, b"--eval");
+        }
+        let out = instantiate_bytes(&work, &args, &[]);
+        assert_eq!(
+            mode(&target),
+            0o700,
+            "{archive}: the host directory's mode changed"
+        );
+        out
+    };
+    for eval in [true, false] {
+        for archive in ["inner.tar.gz", "top.tar"] {
+            let out = fetch(archive, eval);
+            assert!(
+                out.status.success(),
+                "{archive}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        // FIXME: Nix replaces the symlink by the directory of the same name that follows it
+        // in the archive; ntop's unpacker refuses the entry. Either way nothing is followed.
+        let _ = fetch("dup.tar", eval);
+    }
+    remove(&work);
+}

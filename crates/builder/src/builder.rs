@@ -53,6 +53,11 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Keeps the build directory and the sandbox root of a failed build (`--keep-failed`)
+    /// from being removed as stale once this process is gone.
+    pub fn keep(&self) {
+        self._record.keep();
+    }
     /// Removes the build directory and the sandbox root (never crossing into another file
     /// system, so a mount that leaked could not be deleted through).
     pub fn remove(&self) {

@@ -357,6 +357,7 @@ fn build_node(
             }
             let mut log_tail = run.log_tail;
             if config.keep_failed && !matches!(error, BuildError::Interrupted) {
+                run.workspace.keep();
                 log_tail.push(format!(
                     "note: keeping build directory '{}'",
                     run.workspace.build_dir.display()

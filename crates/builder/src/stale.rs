@@ -11,7 +11,8 @@
 //! * a sandbox root without a record is stale.
 //!
 //! [`clean_stale`] removes both; it runs before every build and garbage collection. A build
-//! directory kept by `--keep-failed` loses its record and is never removed.
+//! directory kept by `--keep-failed` loses its record and is never removed; its sandbox root
+//! (which holds the scratch outputs) is marked `.kept-<pid>-<n>` and stays too.
 
 use std::ffi::OsString;
 use std::fs;
@@ -25,6 +26,8 @@ use ntop_store::{remove_tree, LocalStore};
 use crate::error::{BuildError, Result};
 
 const RECORD_PREFIX: &str = ".build-";
+/// A failed build kept by `--keep-failed`: its sandbox root (with the scratch outputs) stays.
+const KEPT_PREFIX: &str = ".kept-";
 
 /// The store's directory of sandbox roots.
 fn chroots_dir(store: &LocalStore) -> PathBuf {
@@ -34,6 +37,7 @@ fn chroots_dir(store: &LocalStore) -> PathBuf {
 /// A running build's record; dropping it removes it.
 pub(crate) struct Record {
     path: PathBuf,
+    id: String,
     _file: fs::File,
 }
 
@@ -55,7 +59,18 @@ impl Record {
         file.write_all(build_dir.as_os_str().as_encoded_bytes())
             .map_err(|e| BuildError::io("writing", &temp, e))?;
         fs::rename(&temp, &path).map_err(|e| BuildError::io("renaming", &temp, e))?;
-        Ok(Record { path, _file: file })
+        Ok(Record {
+            path,
+            id: id.to_owned(),
+            _file: file,
+        })
+    }
+
+    /// Marks the build as kept (`--keep-failed`): its sandbox root is never removed.
+    pub(crate) fn keep(&self) {
+        if let Some(dir) = self.path.parent() {
+            let _ = fs::File::create(dir.join(format!("{KEPT_PREFIX}{}", self.id)));
+        }
     }
 }
 
@@ -115,9 +130,18 @@ pub fn clean_stale(store: &LocalStore) -> usize {
         let recorded = names
             .iter()
             .any(|n| n.strip_prefix(RECORD_PREFIX) == Some(id));
-        if !recorded && !dir.join(format!("{RECORD_PREFIX}{id}")).exists() {
+        let kept = dir.join(format!("{KEPT_PREFIX}{id}")).exists();
+        if !recorded && !kept && !dir.join(format!("{RECORD_PREFIX}{id}")).exists() {
             let _ = remove_tree(&dir.join(name));
             cleaned += 1;
+        }
+    }
+    // Marks of kept roots the user has removed.
+    for name in &names {
+        if let Some(id) = name.strip_prefix(KEPT_PREFIX) {
+            if !names.iter().any(|n| root_id(n) == Some(id)) {
+                let _ = fs::remove_file(dir.join(name));
+            }
         }
     }
     cleaned

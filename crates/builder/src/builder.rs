@@ -20,7 +20,10 @@ use ntop_store::{remove_tree, Derivation, DerivationOutput, LocalStore, StorePat
 
 use crate::env::{make_env, EnvInput};
 use crate::error::{BuildError, Result};
+use crate::fds;
+use crate::interrupt;
 use crate::sandbox::{self, SandboxPlan};
+use crate::stale;
 use crate::{BuildConfig, Event, Observer};
 
 /// How many log lines a failure report shows.
@@ -45,9 +48,16 @@ pub struct Workspace {
     pub scratch: BTreeMap<String, PathBuf>,
     pub build_dir: PathBuf,
     pub chroot: Option<PathBuf>,
+    /// Registers the build until the workspace is dropped (`stale`).
+    _record: stale::Record,
 }
 
 impl Workspace {
+    /// Keeps the build directory and the sandbox root of a failed build (`--keep-failed`)
+    /// from being removed as stale once this process is gone.
+    pub fn keep(&self) {
+        self._record.keep();
+    }
     /// Removes the build directory and the sandbox root (never crossing into another file
     /// system, so a mount that leaked could not be deleted through).
     pub fn remove(&self) {
@@ -75,6 +85,10 @@ pub fn run(job: &Job<'_>) -> Result<Run> {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let pid = std::process::id();
     let build_dir = job.config.tmp_dir.join(format!("ntop-build-{pid}-{n}"));
+    if interrupt::interrupted() {
+        return Err(BuildError::Interrupted);
+    }
+    let record = stale::Record::create(job.store, &format!("{pid}-{n}"), &build_dir)?;
     fs::DirBuilder::new()
         .mode(0o700)
         .recursive(true)
@@ -101,6 +115,7 @@ pub fn run(job: &Job<'_>) -> Result<Run> {
         scratch,
         build_dir: build_dir.clone(),
         chroot: chroot.clone(),
+        _record: record,
     };
     let log_file = job.store.log_path(job.drv_path);
     let mut tail = Vec::new();
@@ -179,18 +194,27 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
             inputs: job.inputs,
             network: fixed_output,
         })?),
-        None => {
-            cmd.process_group(0);
-            None
-        }
+        None => None,
     };
-    if let Some(prepared) = prepared {
-        let prepared = std::sync::Arc::new(prepared);
-        // SAFETY: `enter` makes only async-signal-safe system calls on data prepared before
-        // the fork, as a pre_exec hook requires.
-        unsafe {
-            cmd.pre_exec(move || prepared.enter());
-        }
+    // A process group of its own, which an interruption kills (`interrupt`).
+    cmd.process_group(0);
+    let parent = std::process::id() as libc::pid_t;
+    // SAFETY: `close_inherited`, `prctl`, `getppid` and `enter` make only async-signal-safe
+    // system calls on data prepared before the fork, as a pre_exec hook requires.
+    unsafe {
+        cmd.pre_exec(move || {
+            fds::close_inherited()?;
+            // The child dies with ntop, even if ntop is killed without a chance to clean up;
+            // if ntop died before this took effect, the child must not run on.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            match &prepared {
+                Some(prepared) => prepared.enter(),
+                None => Ok(()),
+            }
+        });
     }
     job.observer.event(Event::Started { drv: job.drv_path });
     let spawned = cmd.spawn();
@@ -215,24 +239,27 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
             });
         }
     };
+    let group = interrupt::Group::register(child.id() as libc::pid_t);
     let drv_path = job.drv_path;
     let observer = job.observer;
     let lines = std::thread::scope(|s| {
         let copier = s.spawn(move || copy_log(reader, &mut log, drv_path, observer));
         let status = child.wait();
-        if !job.config.sandbox {
-            // Whatever the builder left running in its process group goes too.
-            // SAFETY: kill has no memory-safety preconditions.
-            unsafe {
-                libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
-            }
+        // Whatever the builder left running in its process group goes too.
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe {
+            libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
         }
+        drop(group);
         let lines = copier.join().unwrap_or_default();
         (status, lines)
     });
     let (status, lines) = lines;
     *tail = lines.into_iter().collect();
     let status = status.map_err(|e| BuildError::io("waiting for builder", &ws.build_dir, e))?;
+    if interrupt::interrupted() {
+        return Err(BuildError::Interrupted);
+    }
     if status.success() {
         return Ok(());
     }

@@ -76,6 +76,8 @@ pub enum BuildError {
         store_dir: String,
         physical: PathBuf,
     },
+    /// A signal interrupted the build (see `interrupt`).
+    Interrupted,
 }
 
 impl BuildError {
@@ -96,6 +98,7 @@ impl BuildError {
             BuildError::MissingDerivation { .. } => "build::missing_derivation",
             BuildError::InvalidInput { .. } => "build::invalid_input",
             BuildError::NoSandboxDivertedStore { .. } => "build::no_sandbox_diverted_store",
+            BuildError::Interrupted => "build::interrupted",
         }
     }
 
@@ -184,6 +187,8 @@ impl fmt::Display for BuildError {
                  --store-dir {0})",
                 physical.display()
             ),
+            // Nix 2.8's words for an interruption.
+            BuildError::Interrupted => write!(f, "interrupted by the user"),
         }
     }
 }

@@ -13,6 +13,9 @@
 //!   independent derivations in parallel, outputs already valid skipped.
 //! * `builder`: one build — build directory, log capture, running the builder process.
 //! * `env`: the builder's environment, `passAsFile` and structured attributes, as Nix 2.8.
+//! * `fds`: the descriptors a builder inherits (0–2 only).
+//! * `interrupt`: a signal kills every running builder's process group.
+//! * `stale`: what builds of dead processes left behind, found and removed.
 //! * `sandbox`: Linux namespaces and the build's file system (`docs/builder.md`).
 //! * `outputs`: checking, normalising, hashing, reference scanning and registering outputs.
 //! * `refs`: the reference scanner.
@@ -22,18 +25,23 @@
 mod builder;
 mod env;
 mod error;
+mod fds;
+mod interrupt;
 mod outputs;
 mod refs;
 mod sandbox;
 mod scheduler;
+mod stale;
 mod store_view;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use error::{BuildError, Result};
+pub use interrupt::{building, interrupt, interrupted};
 pub use refs::scan_references;
 pub use scheduler::build;
+pub use stale::clean_stale;
 pub use store_view::{prepare as prepare_store_view, StoreView, StoreViewPlan};
 
 use ntop_store::{Derivation, StorePath};

@@ -18,7 +18,9 @@ use ntop_store::{closure, remove_tree, Derivation, FileLock, LocalStore, LockKin
 
 use crate::builder::{self, Job};
 use crate::error::{BuildError, Result};
+use crate::interrupt;
 use crate::outputs::{finish, Finish};
+use crate::stale::clean_stale;
 use crate::{output_paths, BuildConfig, BuildOutcome, Event, Failure, Observer};
 
 struct Node<'a> {
@@ -66,7 +68,12 @@ pub fn build(
             physical: store.describe_objects_dir().into(),
         });
     }
+    let _active = interrupt::Active::new();
+    if interrupt::interrupted() {
+        return Err(BuildError::Interrupted);
+    }
     let _gc_lock = store.lock_gc(LockKind::Shared)?;
+    clean_stale(store);
     let (nodes, index) = load_graph(store, graph, drvs)?;
     let mut state = State {
         status: vec![Status::Waiting; nodes.len()],
@@ -102,6 +109,9 @@ pub fn build(
         }
     });
     let state = shared.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    if interrupt::interrupted() {
+        return Err(BuildError::Interrupted);
+    }
     let mut outcome = BuildOutcome {
         failures: state.failures,
         built: state.built,
@@ -195,6 +205,9 @@ fn worker(
         let i = {
             let mut st = lock_state();
             loop {
+                if interrupt::interrupted() {
+                    st.stop = true;
+                }
                 if st.unfinished == 0 || (st.stop && st.running == 0) {
                     wake.notify_all();
                     return;
@@ -235,12 +248,18 @@ fn worker(
             }
             Err(failure) => {
                 st.status[i] = Status::Failed;
-                observer.event(Event::Failed {
-                    drv: &node.path,
-                    failure: &failure,
-                });
+                // An interruption is reported once, by `build`'s result.
+                if !matches!(failure.error, BuildError::Interrupted) {
+                    observer.event(Event::Failed {
+                        drv: &node.path,
+                        failure: &failure,
+                    });
+                }
+                let interrupted = matches!(failure.error, BuildError::Interrupted);
                 st.failures.push(*failure);
-                fail_dependents(&mut st, nodes, i, observer);
+                if !interrupted {
+                    fail_dependents(&mut st, nodes, i, observer);
+                }
                 if !config.keep_going {
                     st.stop = true;
                 }
@@ -337,7 +356,8 @@ fn build_node(
                 }
             }
             let mut log_tail = run.log_tail;
-            if config.keep_failed {
+            if config.keep_failed && !matches!(error, BuildError::Interrupted) {
+                run.workspace.keep();
                 log_tail.push(format!(
                     "note: keeping build directory '{}'",
                     run.workspace.build_dir.display()

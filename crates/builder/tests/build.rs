@@ -239,6 +239,34 @@ fn keep_failed_keeps_the_build_directory() {
         left.iter().any(|n| n.starts_with("ntop-build-")),
         "{left:?}"
     );
+    // The next build's cleanup of dead builds' remains leaves a kept build alone: its build
+    // directory and its sandbox root (where the scratch outputs are).
+    let roots = || -> Vec<String> {
+        std::fs::read_dir(t.dir.join("root/chroots"))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(roots().len(), 1, "the sandbox root is kept");
+    let ok = t.drv(
+        "after",
+        Spec {
+            script: "echo ok > $out",
+            ..Spec::default()
+        },
+    );
+    let outcome = t.build(&[&ok], &t.config());
+    assert!(outcome.failures.is_empty(), "{:?}", outcome.failures);
+    assert_eq!(t.leftover_build_dirs(), left);
+    assert_eq!(
+        roots().len(),
+        1,
+        "the kept sandbox root survives the next build"
+    );
 }
 
 #[test]

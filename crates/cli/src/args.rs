@@ -1,6 +1,8 @@
 //! Command-line arguments: clap's derive, after Nix's settings flags were turned into
 //! `--option` pairs ([`settings_as_options`]).
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
@@ -73,8 +75,9 @@ pub struct CommonArgs {
     #[arg(long = "arg", num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
     pub arg: Vec<String>,
     /// Pass `--argstr NAME STRING` to a top-level function.
+    /// The strings are the arguments' bytes, as Nix passes them.
     #[arg(long = "argstr", num_args = 2, value_names = ["NAME", "STRING"], action = clap::ArgAction::Append)]
-    pub argstr: Vec<String>,
+    pub argstr: Vec<OsString>,
     /// Select an attribute from the top-level value (repeatable).
     #[arg(short = 'A', long = "attr", value_name = "ATTRPATH")]
     pub attr: Vec<String>,
@@ -119,7 +122,7 @@ pub struct StoreArgs {
 #[command(args_override_self = true)]
 pub struct InstantiateArgs {
     /// Files to evaluate (`-` for standard input), or expressions with `-E`.
-    pub files: Vec<String>,
+    pub files: Vec<OsString>,
     /// Treat the arguments as expressions rather than files.
     #[arg(short = 'E', long = "expr")]
     pub expr: bool,
@@ -178,7 +181,7 @@ pub struct ShowDerivationArgs {
 #[derive(Args, Debug)]
 pub struct EvalArgs {
     /// The file to evaluate.
-    pub file: Option<String>,
+    pub file: Option<OsString>,
     /// Evaluate this expression instead of a file.
     #[arg(long = "expr", short = 'E', value_name = "EXPR")]
     pub expr: Option<String>,
@@ -226,7 +229,7 @@ pub struct ExplainArgs {
 pub struct BuildArgs {
     /// `.drv` store paths (`DRV!OUTPUT,…` for some outputs), or Nix files to instantiate and
     /// build (none: `./default.nix`), or expressions with `-E`.
-    pub paths: Vec<String>,
+    pub paths: Vec<OsString>,
     /// Treat the arguments as expressions rather than files.
     #[arg(short = 'E', long = "expr")]
     pub expr: bool,
@@ -364,20 +367,25 @@ const VALUE_FLAGS: &[(&str, usize)] = &[
 /// `--extra-NAME VALUE` for lists (the table in `ntop_driver::settings`), and the short
 /// flags `-j N` (`max-jobs`), `-k` (`keep-going`), `-K` (`keep-failed`). Everything else, and
 /// everything after `--`, is left to clap.
-pub fn settings_as_options(argv: Vec<String>) -> Vec<String> {
+/// Arguments that are not UTF-8 are never flags, and are passed on as they are.
+pub fn settings_as_options(argv: Vec<OsString>) -> Vec<OsString> {
     let mut out = Vec::with_capacity(argv.len());
     let mut args = argv.into_iter();
-    let option = |out: &mut Vec<String>, name: &str, value: String| {
-        out.extend(["--option".to_owned(), name.to_owned(), value]);
+    let option = |out: &mut Vec<OsString>, name: &str, value: OsString| {
+        out.extend(["--option".into(), name.into(), value]);
     };
-    while let Some(arg) = args.next() {
+    while let Some(os_arg) = args.next() {
+        let Some(arg) = os_arg.to_str().map(str::to_owned) else {
+            out.push(os_arg);
+            continue;
+        };
         if arg == "--" {
-            out.push(arg);
+            out.push(os_arg);
             out.extend(args.by_ref());
             break;
         }
         if let Some(&(_, n)) = VALUE_FLAGS.iter().find(|(f, _)| *f == arg) {
-            out.push(arg);
+            out.push(os_arg);
             out.extend(args.by_ref().take(n));
             continue;
         }
@@ -399,13 +407,13 @@ pub fn settings_as_options(argv: Vec<String>) -> Vec<String> {
         }
         let setting = arg.strip_prefix("--").and_then(ntop_driver::settings::flag);
         match setting {
-            Some((name, Some(value))) => option(&mut out, &name, value.to_owned()),
+            Some((name, Some(value))) => option(&mut out, &name, value.into()),
             Some((name, None)) => match args.next() {
                 Some(value) => option(&mut out, &name, value),
                 // Let clap say that the flag needs a value.
-                None => out.push(arg),
+                None => out.push(os_arg),
             },
-            None => out.push(arg),
+            None => out.push(os_arg),
         }
     }
     out
@@ -416,7 +424,10 @@ mod tests {
     use super::settings_as_options;
 
     fn rewrite(args: &[&str]) -> Vec<String> {
-        settings_as_options(args.iter().map(|s| s.to_string()).collect())
+        settings_as_options(args.iter().map(|s| s.into()).collect())
+            .into_iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect()
     }
 
     #[test]

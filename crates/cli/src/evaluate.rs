@@ -18,7 +18,7 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
         let mut session = Session::open(session_options(common, Access::ReadOnly, settings));
         let mut code = 0;
         for name in &args.files {
-            match session.find_file(name) {
+            match session.find_file(&name.to_string_lossy()) {
                 Ok(path) => println!("{path}"),
                 Err(e) => {
                     code = renderer.fail(&e);
@@ -29,11 +29,14 @@ pub fn instantiate(args: InstantiateArgs) -> i32 {
         exit_with(code, session)
     }
     let inputs: Vec<Input> = if args.expr {
-        args.files.iter().cloned().map(Input::Expr).collect()
+        args.files
+            .iter()
+            .map(|e| Input::Expr(expression(e)))
+            .collect()
     } else if args.files.is_empty() {
         vec![Input::File(".".into())]
     } else {
-        args.files.iter().cloned().map(Input::File).collect()
+        args.files.iter().map(|f| Input::File(f.into())).collect()
     };
     let mode = if args.parse {
         InstantiateMode::Parse
@@ -80,7 +83,7 @@ pub fn eval(args: EvalArgs) -> i32 {
     };
     let (inputs, modules) = match (&args.expr, &args.file) {
         (Some(e), _) => (vec![Input::Expr(e.clone())], false),
-        (None, Some(f)) => (vec![Input::File(f.clone())], true),
+        (None, Some(f)) => (vec![Input::File(f.into())], true),
         (None, None) => (vec![Input::File(".".into())], true),
     };
     let request = request(common, inputs, modules);
@@ -114,6 +117,12 @@ pub fn explain(args: ExplainArgs) -> i32 {
 }
 
 /// The request the common options describe.
+/// An `-E` argument as source text. The evaluator reads source as UTF-8 text, files too:
+/// bytes that are not UTF-8 become U+FFFD, as in a file (Nix keeps the bytes).
+pub fn expression(arg: &std::ffi::OsStr) -> String {
+    arg.to_string_lossy().into_owned()
+}
+
 pub fn request(common: &CommonArgs, inputs: Vec<Input>, modules: bool) -> Request {
     Request {
         inputs,

@@ -6,6 +6,7 @@ mod alloc;
 mod args;
 mod check_cmd;
 mod evaluate;
+mod interrupts;
 mod lsp;
 mod options;
 mod realise;
@@ -13,6 +14,8 @@ mod render;
 mod render_nix;
 mod run;
 mod store_commands;
+
+use std::ffi::{OsStr, OsString};
 
 use clap::Parser;
 
@@ -31,7 +34,12 @@ fn main() {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error in ntop (this is a bug, please report it): {info}");
     }));
-    let argv: Vec<String> = std::env::args().collect();
+    // Arguments are bytes, as Nix takes them: a file name or an `--argstr` value need not
+    // be UTF-8.
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    if is_build(&argv) {
+        interrupts::install();
+    }
     let handle = std::thread::Builder::new()
         .name("ntop".into())
         .stack_size(MAIN_STACK)
@@ -41,7 +49,13 @@ fn main() {
     std::process::exit(code);
 }
 
-fn run(mut argv: Vec<String>) -> i32 {
+/// `ntop build`, or ntop invoked as `nix-build`.
+fn is_build(argv: &[OsString]) -> bool {
+    let name = argv.first().map(|a| std::path::Path::new(a).file_name());
+    name == Some(Some(OsStr::new("nix-build"))) || argv.get(1).is_some_and(|a| a == "build")
+}
+
+fn run(mut argv: Vec<OsString>) -> i32 {
     // Invoked as `nix-instantiate` or `nix-build` (a symlink), behave as `ntop instantiate`
     // or `ntop build`.
     let invoked_as = argv.first().map(|a| {

@@ -105,7 +105,9 @@ pub fn auto_args(common: &CommonArgs) -> Vec<(String, ntop_driver::AutoArg)> {
     }
     for pair in common.argstr.chunks(2) {
         if let [name, s] = pair {
-            args.push((name.clone(), ntop_driver::AutoArg::Str(s.clone())));
+            let name = name.to_string_lossy().into_owned();
+            let bytes = std::os::unix::ffi::OsStrExt::as_bytes(s.as_os_str()).to_vec();
+            args.push((name, ntop_driver::AutoArg::Str(bytes)));
         }
     }
     args

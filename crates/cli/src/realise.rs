@@ -18,7 +18,7 @@ use ntop_driver::{
 };
 
 use crate::args::BuildArgs;
-use crate::evaluate::request;
+use crate::evaluate::{expression, request};
 use crate::options::{exit_with, prepare, session_options, watchdog};
 
 pub fn build(args: BuildArgs) -> i32 {
@@ -41,17 +41,24 @@ pub fn build(args: BuildArgs) -> i32 {
     {
         let _watchdog = watchdog(common);
         let inputs: Vec<Input> = if args.expr {
-            args.paths.iter().cloned().map(Input::Expr).collect()
+            args.paths
+                .iter()
+                .map(|e| Input::Expr(expression(e)))
+                .collect()
         } else if args.paths.is_empty() {
             vec![Input::File("./default.nix".into())]
         } else {
-            args.paths.iter().cloned().map(Input::File).collect()
+            args.paths.iter().map(|f| Input::File(f.into())).collect()
         };
         for input in inputs {
             if let Input::File(arg) = &input {
-                if arg.ends_with(".drv") || arg.contains(".drv!") {
-                    targets.push(BuildTarget::Drv { arg: arg.clone() });
-                    continue;
+                if let Some(arg) = arg.to_str() {
+                    if arg.ends_with(".drv") || arg.contains(".drv!") {
+                        targets.push(BuildTarget::Drv {
+                            arg: arg.to_owned(),
+                        });
+                        continue;
+                    }
                 }
             }
             let request = request(common, vec![input], true);
@@ -144,6 +151,7 @@ fn relocation_hint(args: &BuildArgs, store: &RelocatedStore, path: &str) -> Stri
     let file = args
         .paths
         .iter()
+        .map(|p| p.to_string_lossy())
         .find(|p| !p.ends_with(".drv") && !p.contains(".drv!"));
     let mut text = format!(
         "note: this store keeps its objects in '{}', not in '{}'; the paths inside the \

@@ -20,6 +20,10 @@ pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
     if errors.is_empty() {
         return 0;
     }
+    // Nix 2.8 exits 1 when interrupted (`Interrupted` is a plain `BaseError`).
+    if errors.iter().any(|d| d.code == "build::interrupted") {
+        return 1;
+    }
     if errors.iter().any(|d| d.code == "build::hash_mismatch") {
         return 102;
     }

@@ -57,7 +57,7 @@ fn build(
     let mut found = Vec::new();
     {
         let _watchdog = watchdog(common);
-        let request = request(common, vec![Input::File(target.file.clone())], true);
+        let request = request(common, vec![Input::File(target.file.clone().into())], true);
         if let Err(e) = session.instantiate(&request, &mut found) {
             return Err(Box::new((renderer.fail(&e), session)));
         }

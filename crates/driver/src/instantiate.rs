@@ -6,7 +6,7 @@
 //! All walking of values for these commands is in this file and `attr_path.rs`.
 
 use std::io::Read as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ntop_eval::error::{EvalError, EvalResult};
 use ntop_eval::print::{print_value_bytes, PrintMode};
@@ -23,8 +23,8 @@ use crate::{attr_path, modules, output};
 #[derive(Clone, Debug)]
 pub enum Input {
     /// A file (relative to the session's directory), `<name>` from the search path, or `-`
-    /// for standard input.
-    File(String),
+    /// for standard input. A name is bytes, as the command line gives it.
+    File(PathBuf),
     /// An expression (`-E`).
     Expr(String),
 }
@@ -33,7 +33,8 @@ pub enum Input {
 #[derive(Clone, Debug)]
 pub enum AutoArg {
     Expr(String),
-    Str(String),
+    /// The bytes of the command-line argument, as Nix passes them.
+    Str(Vec<u8>),
 }
 
 /// What to evaluate.
@@ -177,7 +178,9 @@ impl Session {
         let cwd = self.cwd.clone();
         let (origin, text, base) = match input {
             Input::Expr(e) => (Origin::Text("«string»".into()), e.clone(), cwd),
-            Input::File(f) if f == "-" => (Origin::Text("«stdin»".into()), read_stdin(stdin)?, cwd),
+            Input::File(f) if f.as_os_str() == "-" => {
+                (Origin::Text("«stdin»".into()), read_stdin(stdin)?, cwd)
+            }
             Input::File(f) => {
                 let path = self.absolute(f);
                 let path = if path.is_dir() {
@@ -338,12 +341,15 @@ fn load_input(
         Input::Expr(e) => return Ok(m.eval_source("«string»", e, cwd)?),
         Input::File(f) => f,
     };
-    if file == "-" {
+    if file.as_os_str() == "-" {
         let text = read_stdin(stdin)?;
         return Ok(m.eval_source("«stdin»", &text, cwd)?);
     }
-    let path = if file.starts_with('<') && file.ends_with('>') {
-        let wanted = &file[1..file.len() - 1];
+    let lookup = file
+        .to_str()
+        .and_then(|f| f.strip_prefix('<'))
+        .and_then(|f| f.strip_suffix('>'));
+    let path = if let Some(wanted) = lookup {
         let entries = m.options().search_path.clone();
         match m.find_in_search_path(&entries, wanted, span)? {
             Value::Path(p) => (*p).clone(),
@@ -375,7 +381,7 @@ fn auto_args(m: &mut Machine, args: &[(String, AutoArg)], cwd: &Path) -> EvalRes
     for (name, arg) in args {
         let value = match arg {
             AutoArg::Expr(expr) => m.lazy_source(&format!("«--arg {name}»"), expr, cwd)?,
-            AutoArg::Str(s) => Value::string(s.as_str()),
+            AutoArg::Str(s) => Value::string(s.clone()),
         };
         entries.push((Symbol::new(name), value));
     }

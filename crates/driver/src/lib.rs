@@ -44,6 +44,9 @@ mod store_access;
 pub use error::{Error, Result};
 pub use instantiate::{AutoArg, DrvOutput, Input, InstantiateMode, Request, ValueFormat};
 pub use maintenance::{GcSummary, PathInfoReport, StoreHandle, VerifySummary};
+/// Interruption (SIGINT, SIGTERM, SIGHUP): kills the running builders, and a running build
+/// then fails with `build::interrupted` (`ntop_builder`'s `interrupt` module).
+pub use ntop_builder::{building, interrupt, interrupted};
 /// What the store reports on the way to validity ([`SessionOptions::store_events`]).
 pub use ntop_store::StoreEvent;
 pub use realise::{BuildEvent, BuildObserver, BuildOptions, BuildReport, BuildTarget, BuiltOutput};

@@ -74,6 +74,8 @@ impl StoreHandle {
     }
 
     pub fn gc(&self) -> Result<GcSummary> {
+        // Remains of builds whose process died (killed before it could clean up) go first.
+        ntop_builder::clean_stale(&self.store);
         let report = ntop_store::collect_garbage(&self.store)?;
         Ok(GcSummary {
             deleted: report.deleted.iter().map(|p| self.print(p)).collect(),

@@ -49,6 +49,16 @@ impl Environment {
         }
     }
 
+    /// The variable's bytes (which need not be UTF-8).
+    pub fn get_bytes(&self, name: &str) -> Option<Vec<u8>> {
+        match self {
+            Environment::Process => {
+                std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec)
+            }
+            Environment::Vars(vars) => vars.get(name).map(|v| v.clone().into_bytes()),
+        }
+    }
+
     fn get_nonempty(&self, name: &str) -> Option<String> {
         self.get(name).filter(|v| !v.is_empty())
     }
@@ -487,7 +497,7 @@ impl Session {
     }
 
     /// A path as the session's working directory resolves it.
-    pub(crate) fn absolute(&self, path: &str) -> PathBuf {
+    pub(crate) fn absolute(&self, path: impl AsRef<Path>) -> PathBuf {
         ntop_store::canon_path_buf(&self.cwd.join(path))
     }
 

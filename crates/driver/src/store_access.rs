@@ -248,6 +248,10 @@ impl EvalIO for SessionIO {
         self.env.get(name)
     }
 
+    fn get_env_bytes(&self, name: &str) -> Option<Vec<u8>> {
+        self.env.get_bytes(name)
+    }
+
     fn current_dir(&self) -> io::Result<PathBuf> {
         Ok(self.cwd.clone())
     }

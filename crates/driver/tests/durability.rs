@@ -56,7 +56,7 @@ fn instantiate(store: &Path, file: &Path, modules: bool, events: Arc<Mutex<Vec<S
     }));
     let mut session = Session::open(options);
     let request = Request {
-        inputs: vec![Input::File(file.display().to_string())],
+        inputs: vec![Input::File(file.to_path_buf())],
         modules,
         ..Request::default()
     };

@@ -38,6 +38,10 @@ pub trait EvalIO {
     /// Follows symlinks to the real path (for `import` of a directory and the like).
     fn is_directory(&self, path: &Path) -> bool;
     fn get_env(&self, name: &str) -> Option<String>;
+    /// The variable's bytes (`builtins.getEnv`: a value need not be UTF-8).
+    fn get_env_bytes(&self, name: &str) -> Option<Vec<u8>> {
+        self.get_env(name).map(String::into_bytes)
+    }
     fn current_dir(&self) -> io::Result<PathBuf>;
     /// The path with every symlink resolved (`builtins.storePath`).
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
@@ -77,6 +81,10 @@ impl EvalIO for StdIO {
 
     fn get_env(&self, name: &str) -> Option<String> {
         std::env::var(name).ok()
+    }
+
+    fn get_env_bytes(&self, name: &str) -> Option<Vec<u8>> {
+        std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec)
     }
 
     fn current_dir(&self) -> io::Result<PathBuf> {

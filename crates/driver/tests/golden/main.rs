@@ -274,7 +274,9 @@ fn nix_instantiate(
             }
             "--argstr" => {
                 let name = next(&word)?;
-                request.args.push((name, AutoArg::Str(next(&word)?)));
+                request
+                    .args
+                    .push((name, AutoArg::Str(next(&word)?.into_bytes())));
             }
             "--option" => {
                 let name = next(&word)?;
@@ -301,7 +303,10 @@ fn nix_instantiate(
     } else if positional.is_empty() {
         vec![Input::File(".".into())]
     } else {
-        positional.into_iter().map(Input::File).collect()
+        positional
+            .into_iter()
+            .map(|f| Input::File(f.into()))
+            .collect()
     };
     request.stdin = Some(Vec::new());
     let mode = if parse {

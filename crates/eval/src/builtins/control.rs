@@ -240,6 +240,6 @@ fn find_file(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
 
 fn get_env(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
     let name = m.force_string_no_context(&args[0], span)?;
-    let v = m.io.get_env(&name.to_str_lossy()).unwrap_or_default();
+    let v = m.io.get_env_bytes(&name.to_str_lossy()).unwrap_or_default();
     Ok(Value::string(v))
 }

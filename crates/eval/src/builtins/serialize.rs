@@ -363,10 +363,79 @@ fn from_toml(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
     };
     let text = std::str::from_utf8(s.as_bytes())
         .map_err(|_| fail("the document is not valid UTF-8".into()))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| fail(e.to_string().trim_end().to_string()))?;
-    toml_value(&toml::Value::Table(table)).map_err(fail)
+    let depth = toml_nesting_bound(text);
+    if depth > MAX_TOML_DEPTH {
+        return Err(fail(format!(
+            "nesting deeper than {MAX_TOML_DEPTH} levels is not supported"
+        )));
+    }
+    // The parser, the conversion and the drop of the parsed document all recurse once per
+    // level: all three run on a stack sized for the document.
+    let stack = 1024 * 1024 + depth * TOML_STACK_PER_LEVEL;
+    stacker::grow(stack, || {
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| fail(e.to_string().trim_end().to_string()))?;
+        toml_value(&toml::Value::Table(table)).map_err(fail)
+    })
+}
+
+/// Nix 2.8's TOML parser (toml11) nests as deep as its stack allows: 5 000 levels of arrays
+/// parse. Ours is recursive without a limit of its own (`toml`'s `unbounded`), so nesting is
+/// bounded here.
+const MAX_TOML_DEPTH: usize = 10_000;
+/// Stack for one level of nesting, with a wide margin (toml's parser uses about 2 KB).
+const TOML_STACK_PER_LEVEL: usize = 16 * 1024;
+
+/// An upper bound of the document's nesting: the deepest `[`/`{` nesting outside strings and
+/// comments, plus the most dots on a line (dotted keys nest tables).
+fn toml_nesting_bound(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut max_depth, mut dots, mut max_dots) = (0usize, 0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' | b'{' => {
+                depth += 1;
+                max_depth = max_depth.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'.' => {
+                dots += 1;
+                max_dots = max_dots.max(dots);
+            }
+            b'\n' => dots = 0,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            quote @ (b'"' | b'\'') => {
+                let triple = bytes[i..].starts_with(&[quote; 3]);
+                i += if triple { 3 } else { 1 };
+                while i < bytes.len() {
+                    if quote == b'"' && bytes[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if triple && bytes[i..].starts_with(&[quote; 3]) {
+                        i += 3;
+                        break;
+                    }
+                    if !triple && (bytes[i] == quote || bytes[i] == b'\n') {
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    max_depth + max_dots
 }
 
 fn toml_value(v: &toml::Value) -> Result<Value, String> {

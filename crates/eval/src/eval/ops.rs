@@ -176,7 +176,7 @@ impl Machine {
             (Value::Float(a), Value::Float(b)) => Ok(a < b),
             (Value::String(a), Value::String(b)) => Ok(a.as_bytes() < b.as_bytes()),
             (Value::Path(a), Value::Path(b)) => Ok(a.as_os_str() < b.as_os_str()),
-            (Value::List(a), Value::List(b)) => {
+            (Value::List(a), Value::List(b)) => self.nested(span, |m| {
                 for i in 0.. {
                     if i == b.len() {
                         return Ok(false);
@@ -184,12 +184,12 @@ impl Machine {
                     if i == a.len() {
                         return Ok(true);
                     }
-                    if !self.values_equal(&a[i], &b[i], span)? {
-                        return self.less_than(&a[i], &b[i], span);
+                    if !m.values_equal(&a[i], &b[i], span)? {
+                        return m.less_than(&a[i], &b[i], span);
                     }
                 }
                 unreachable!("the loop returns")
-            }
+            }),
             _ => Err(EvalError::other(
                 "eval::incomparable",
                 format!(
@@ -227,15 +227,17 @@ impl Machine {
                 if x.len() != y.len() {
                     return Ok(false);
                 }
-                for (p, q) in x.iter().zip(y.iter()) {
-                    if p.ptr_eq(q) {
-                        continue;
+                return self.nested(span, |m| {
+                    for (p, q) in x.iter().zip(y.iter()) {
+                        if p.ptr_eq(q) {
+                            continue;
+                        }
+                        if !m.values_equal(p, q, span)? {
+                            return Ok(false);
+                        }
                     }
-                    if !self.values_equal(p, q, span)? {
-                        return Ok(false);
-                    }
-                }
-                true
+                    Ok(true)
+                });
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
                 if Rc::ptr_eq(x, y) {
@@ -251,21 +253,41 @@ impl Machine {
                 if x.len() != y.len() {
                     return Ok(false);
                 }
-                for (p, q) in x.entries().iter().zip(y.entries().iter()) {
-                    if p.name != q.name {
-                        return Ok(false);
+                return self.nested(span, |m| {
+                    for (p, q) in x.entries().iter().zip(y.entries().iter()) {
+                        if p.name != q.name {
+                            return Ok(false);
+                        }
+                        if p.value.ptr_eq(&q.value) {
+                            continue;
+                        }
+                        if !m.values_equal(&p.value, &q.value, span)? {
+                            return Ok(false);
+                        }
                     }
-                    if p.value.ptr_eq(&q.value) {
-                        continue;
-                    }
-                    if !self.values_equal(&p.value, &q.value, span)? {
-                        return Ok(false);
-                    }
-                }
-                true
+                    Ok(true)
+                });
             }
             _ => false,
         })
+    }
+
+    /// One level of a walk into a list or set (equality, comparison): counted against the
+    /// depth limit of evaluation and run on a stack grown when it runs low, as evaluation
+    /// is, so that values nested a million deep compare or fail with a stack-overflow
+    /// error instead of overflowing the Rust stack (Nix 2.8 reports "stack overflow").
+    fn nested<T>(
+        &mut self,
+        span: Span,
+        f: impl FnOnce(&mut Machine) -> EvalResult<T>,
+    ) -> EvalResult<T> {
+        if self.depth >= self.options.max_depth {
+            return Err(EvalError::new(ErrorKind::StackOverflow, span));
+        }
+        self.depth += 1;
+        let result = stacker::maybe_grow(super::RED_ZONE, super::STACK_SEGMENT, || f(self));
+        self.depth -= 1;
+        result
     }
 
     /// True for sets with `type = "derivation"`.

@@ -15,6 +15,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use ntop_store::{remove_tree, Derivation, DerivationOutput, LocalStore, StorePath};
 
@@ -242,9 +243,23 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
     let group = interrupt::Group::register(child.id() as libc::pid_t);
     let drv_path = job.drv_path;
     let observer = job.observer;
+    let started = Instant::now();
+    // Milliseconds since `started` of the builder's last output, for `max-silent-time`.
+    let last_output = AtomicU64::new(0);
+    let (timeout, max_silent) = (job.config.timeout, job.config.max_silent_time);
+    let pid = child.id() as libc::pid_t;
     let lines = std::thread::scope(|s| {
-        let copier = s.spawn(move || copy_log(reader, &mut log, drv_path, observer));
+        let activity = &last_output;
+        let (done, stopped) = std::sync::mpsc::channel::<()>();
+        let copier =
+            s.spawn(move || copy_log(reader, &mut log, drv_path, observer, (started, activity)));
+        // The watchdog kills a builder that runs too long or too quietly; dropping `done`
+        // (once the builder has exited) stops it at once.
+        let watchdog = (timeout.is_some() || max_silent.is_some())
+            .then(|| s.spawn(move || watch(pid, started, timeout, max_silent, activity, &stopped)));
         let status = child.wait();
+        drop(done);
+        let expired = watchdog.and_then(|w| w.join().ok()).flatten();
         // Whatever the builder left running in its process group goes too.
         // SAFETY: kill has no memory-safety preconditions.
         unsafe {
@@ -252,13 +267,21 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
         }
         drop(group);
         let lines = copier.join().unwrap_or_default();
-        (status, lines)
+        (status, lines, expired)
     });
-    let (status, lines) = lines;
+    let (status, lines, expired) = lines;
     *tail = lines.into_iter().collect();
     let status = status.map_err(|e| BuildError::io("waiting for builder", &ws.build_dir, e))?;
     if interrupt::interrupted() {
         return Err(BuildError::Interrupted);
+    }
+    if let Some((limit, silence)) = expired {
+        let outputs: Vec<&str> = job.outputs.keys().map(String::as_str).collect();
+        return Err(BuildError::TimedOut {
+            goal: format!("{drv_name}!{}", outputs.join(",")),
+            seconds: limit.as_secs(),
+            silence,
+        });
     }
     if status.success() {
         return Ok(());
@@ -281,12 +304,48 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
     })
 }
 
+/// Waits for the builder to exit (`stopped` disconnects); kills its process group when it
+/// runs past `timeout` or prints nothing for `max_silent`, and says which limit it hit
+/// (`true`: silence).
+fn watch(
+    pid: libc::pid_t,
+    started: Instant,
+    timeout: Option<Duration>,
+    max_silent: Option<Duration>,
+    last_output: &AtomicU64,
+    stopped: &std::sync::mpsc::Receiver<()>,
+) -> Option<(Duration, bool)> {
+    loop {
+        match stopped.recv_timeout(Duration::from_millis(100)) {
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            _ => return None,
+        }
+        let now = started.elapsed();
+        let quiet = now.saturating_sub(Duration::from_millis(last_output.load(Ordering::Relaxed)));
+        let hit = match (timeout, max_silent) {
+            (Some(limit), _) if now >= limit => Some((limit, false)),
+            (_, Some(limit)) if quiet >= limit => Some((limit, true)),
+            _ => None,
+        };
+        if hit.is_some() {
+            // SAFETY: kill has no memory-safety preconditions.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+                libc::kill(pid, libc::SIGKILL);
+            }
+            return hit;
+        }
+    }
+}
+
 /// Copies the builder's output to the log file and the observer; returns the last lines.
+/// `last_output` is set to the time of each line, in milliseconds since the build started.
 fn copy_log(
     reader: OwnedFd,
     log: &mut fs::File,
     drv: &StorePath,
     observer: &dyn Observer,
+    (started, last_output): (Instant, &AtomicU64),
 ) -> VecDeque<String> {
     let mut tail = VecDeque::new();
     let mut reader = io::BufReader::new(fs::File::from(reader));
@@ -297,6 +356,7 @@ fn copy_log(
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
+        last_output.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
         let _ = log.write_all(&line);
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
         observer.event(Event::Log { drv, line: text });

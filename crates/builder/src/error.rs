@@ -78,6 +78,14 @@ pub enum BuildError {
     },
     /// A signal interrupted the build (see `interrupt`).
     Interrupted,
+    /// The builder ran longer than `timeout`, or (`silence`) printed nothing for
+    /// `max-silent-time`, and was killed.
+    TimedOut {
+        /// The goal as Nix names it: `DRV!out` (its outputs, comma-separated).
+        goal: String,
+        seconds: u64,
+        silence: bool,
+    },
 }
 
 impl BuildError {
@@ -99,6 +107,7 @@ impl BuildError {
             BuildError::InvalidInput { .. } => "build::invalid_input",
             BuildError::NoSandboxDivertedStore { .. } => "build::no_sandbox_diverted_store",
             BuildError::Interrupted => "build::interrupted",
+            BuildError::TimedOut { .. } => "build::timed_out",
         }
     }
 
@@ -189,6 +198,16 @@ impl fmt::Display for BuildError {
             ),
             // Nix 2.8's words for an interruption.
             BuildError::Interrupted => write!(f, "interrupted by the user"),
+            // Nix 2.8's words, goal name included ("building of 'DRV!out' from .drv file").
+            BuildError::TimedOut {
+                goal,
+                seconds,
+                silence,
+            } => write!(
+                f,
+                "building of '{goal}' from .drv file timed out after {seconds} seconds{}",
+                if *silence { " of silence" } else { "" }
+            ),
         }
     }
 }

@@ -62,6 +62,10 @@ pub struct BuildConfig {
     pub sandbox: bool,
     /// Where build directories are made (`$TMPDIR`, else `/tmp`).
     pub tmp_dir: PathBuf,
+    /// Kill a builder that runs longer than this (Nix's `timeout`).
+    pub timeout: Option<std::time::Duration>,
+    /// Kill a builder that prints nothing for this long (Nix's `max-silent-time`).
+    pub max_silent_time: Option<std::time::Duration>,
 }
 
 impl Default for BuildConfig {
@@ -76,6 +80,8 @@ impl Default for BuildConfig {
             tmp_dir: std::env::var_os("TMPDIR")
                 .filter(|v| !v.is_empty())
                 .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from),
+            timeout: None,
+            max_silent_time: None,
         }
     }
 }

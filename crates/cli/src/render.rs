@@ -13,8 +13,9 @@ use ntop_eval::source::{self, Span};
 use crate::args::{ColorChoice, CommonArgs, ErrorFormat};
 
 /// The exit status of a command that reported `diagnostics`: 0 without errors; for failed
-/// builds 100, or 102 when a fixed output's hash did not match (as Nix); 1 for any other
-/// error.
+/// builds Nix 2.8's mask — 100, plus 1 when a build timed out and 2 when a fixed output's
+/// hash did not match (`Worker::exitStatus`; checked against nix-build in
+/// `crates/cli/tests/build_limits.rs`); 1 for any other error.
 pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
     let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
     if errors.is_empty() {
@@ -24,11 +25,10 @@ pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
     if errors.iter().any(|d| d.code == "build::interrupted") {
         return 1;
     }
-    if errors.iter().any(|d| d.code == "build::hash_mismatch") {
-        return 102;
-    }
     if errors.iter().all(|d| d.code.starts_with("build::")) {
-        return 100;
+        let timed_out = errors.iter().any(|d| d.code == "build::timed_out");
+        let mismatch = errors.iter().any(|d| d.code == "build::hash_mismatch");
+        return 100 + i32::from(timed_out) + 2 * i32::from(mismatch);
     }
     1
 }

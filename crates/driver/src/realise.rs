@@ -35,6 +35,10 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// `NIX_BUILD_CORES` of each builder (default: the number of cores).
     pub cores: Option<usize>,
+    /// Kill a builder running longer than this many seconds (`timeout`; 0 or none: never).
+    pub timeout: Option<u64>,
+    /// Kill a builder silent for this many seconds (`max-silent-time`; 0 or none: never).
+    pub max_silent_time: Option<u64>,
     pub keep_failed: bool,
     pub keep_going: bool,
     pub no_sandbox: bool,
@@ -100,6 +104,9 @@ impl Session {
         if let Some(c) = options.cores {
             config.cores = c;
         }
+        let seconds = |s: Option<u64>| s.filter(|&n| n > 0).map(std::time::Duration::from_secs);
+        config.timeout = seconds(options.timeout);
+        config.max_silent_time = seconds(options.max_silent_time);
         let adapter = Adapter {
             observer,
             store: &store,

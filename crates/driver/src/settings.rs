@@ -130,7 +130,7 @@ pub const TABLE: &[Setting] = &[
         Inert("18446744073709551615"),
     ),
     s("max-jobs", IntOrAuto, "1", Honoured),
-    s("max-silent-time", Int, "0", Refused("0")),
+    s("max-silent-time", Int, "0", Honoured), // the builder's watchdog
     s("min-free", Int, "0", Inert("0")),
     s("min-free-check-interval", Int, "5", Inert("5")),
     s("nar-buffer-size", Int, "33554432", Inert("33554432")),
@@ -168,7 +168,7 @@ pub const TABLE: &[Setting] = &[
     s("system", Str, "", Honoured),
     s("system-features", List, "", Inert("")),
     s("tarball-ttl", Int, "3600", Inert("3600")),
-    s("timeout", Int, "0", Refused("0")),
+    s("timeout", Int, "0", Honoured), // the builder's watchdog
     s("trace-function-calls", Bool, "false", Refused("false")),
     s("trace-verbose", Bool, "false", Honoured), // Nix 2.10 manual, "trace-verbose"
     s("trusted-public-keys", List, "", Inert("")),

@@ -118,12 +118,8 @@ pub fn build(args: BuildArgs) -> i32 {
         jobs: usize_setting("max-jobs"),
         // `cores = 0` is every core, as in Nix.
         cores: usize_setting("cores").filter(|&n| n > 0),
-        timeout: settings
-            .int("timeout")
-            .map(|n| u64::try_from(n).unwrap_or(0)),
-        max_silent_time: settings
-            .int("max-silent-time")
-            .map(|n| u64::try_from(n).unwrap_or(0)),
+        timeout: settings.int("timeout"),
+        max_silent_time: settings.int("max-silent-time"),
         keep_failed: settings.bool("keep-failed"),
         keep_going: settings.bool("keep-going"),
         no_sandbox,

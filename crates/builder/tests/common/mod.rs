@@ -86,6 +86,8 @@ impl TestStore {
             keep_going: false,
             sandbox: true,
             tmp_dir: self.dir.join("tmp"),
+            timeout: None,
+            max_silent_time: None,
         }
     }
 

@@ -64,6 +64,8 @@ pub enum ErrorKind {
     Io(String),
     /// A builtin deliberately not implemented (never a silent wrong value).
     Unsupported(String),
+    /// `<name>` found in no search-path entry; catchable by `tryEval`, as Nix 2.8 throws it.
+    NotInSearchPath(String),
     /// Syntax errors of a file being imported or evaluated: all of them, first one primary.
     Syntax(Vec<crate::syntax::SyntaxError>),
     /// `n + x` for a number `n` and an `x` that is not one (`to` is "an integer" or "a
@@ -200,6 +202,7 @@ impl ErrorKind {
             ErrorKind::StackOverflow => "eval::stack_overflow",
             ErrorKind::Io(_) => "eval::io",
             ErrorKind::Unsupported(_) => "eval::unsupported",
+            ErrorKind::NotInSearchPath(_) => "eval::search_path",
             ErrorKind::Syntax(errors) => errors.first().map_or("syntax::error", |e| e.code),
             ErrorKind::CannotAdd { .. } => "eval::type_mismatch",
             ErrorKind::RequiredAttribute { .. } => "eval::missing_attribute",
@@ -269,6 +272,10 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::Io(m) => f.write_str(m),
             ErrorKind::Unsupported(m) => f.write_str(m),
+            ErrorKind::NotInSearchPath(wanted) => write!(
+                f,
+                "file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+            ),
             ErrorKind::Syntax(errors) => match errors.first() {
                 Some(e) => f.write_str(&e.message),
                 None => f.write_str("syntax error"),
@@ -410,7 +417,7 @@ impl EvalError {
     pub fn is_catchable(&self) -> bool {
         matches!(
             self.0.kind,
-            ErrorKind::Throw(_) | ErrorKind::AssertionFailed(_)
+            ErrorKind::Throw(_) | ErrorKind::AssertionFailed(_) | ErrorKind::NotInSearchPath(_)
         )
     }
 

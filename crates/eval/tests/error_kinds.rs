@@ -62,6 +62,10 @@ fn samples() -> Vec<(ErrorKind, &'static str)> {
         ),
         (K::Io("cannot read".into()), "cannot read"),
         (K::Unsupported("not here".into()), "not here"),
+        (
+            K::NotInSearchPath("nope".into()),
+            "file 'nope' was not found in the Nix search path (add it using $NIX_PATH or -I)",
+        ),
         (K::Syntax(Vec::new()), "syntax error"),
         (
             K::CannotAdd {
@@ -243,6 +247,7 @@ fn variant_name(kind: &ErrorKind) -> &'static str {
         K::StackOverflow => "StackOverflow",
         K::Io(_) => "Io",
         K::Unsupported(_) => "Unsupported",
+        K::NotInSearchPath(_) => "NotInSearchPath",
         K::Syntax(_) => "Syntax",
         K::CannotAdd { .. } => "CannotAdd",
         K::RequiredAttribute { .. } => "RequiredAttribute",
@@ -263,7 +268,7 @@ fn variant_name(kind: &ErrorKind) -> &'static str {
 }
 
 /// How many variants [`variant_name`] knows (kept in step with it by the test below).
-const VARIANTS: usize = 31;
+const VARIANTS: usize = 32;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -362,7 +367,7 @@ fn other_sites() -> Vec<(String, usize, String)> {
 
 /// Recurring errors get a typed kind: the untyped sites may only become fewer. Lower the
 /// ceiling when you type one; raising it needs a reason (a genuinely one-off error).
-const OTHER_CEILING: usize = 38;
+const OTHER_CEILING: usize = 37;
 
 #[test]
 fn untyped_errors_stay_below_the_ceiling_and_are_listed() {

@@ -260,6 +260,8 @@ fn any(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
 /// permutation of the input, never a crash.
 fn sort(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let f = m.force(&a[0], s)?;
+    // Nix checks the comparator first, even when the list is too short to call it.
+    m.expect_function(&f, s)?;
     let l = m.force_list(&a[1], s)?;
     let mut items: Vec<Value> = l.iter().cloned().collect();
     let less = |m: &mut Machine, x: &Value, y: &Value| -> EvalResult<bool> {

@@ -5,7 +5,7 @@ use crate::error::EvalResult;
 use crate::eval::Machine;
 use crate::ir::Param;
 use crate::source::Span;
-use crate::value::Value;
+use crate::value::{AttrEntry, Attrs, Value};
 
 pub static PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "typeOf", arity: 1, doc: "The type of a value as a string: \"int\", \"set\", \"lambda\", ….", func: type_of },
@@ -52,12 +52,18 @@ fn function_args(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Valu
         Value::Lambda(c) => match &c.lambda.param {
             Param::Ident(_) => Ok(m.attrs_from(Vec::new())),
             Param::Formals(formals) => {
+                // Each entry is positioned at its formal, which `unsafeGetAttrPos` shows (as
+                // Nix does).
                 let entries = formals
                     .entries
                     .iter()
-                    .map(|f| (f.name, Value::Bool(f.default.is_some())))
+                    .map(|f| AttrEntry {
+                        name: f.name,
+                        value: Value::Bool(f.default.is_some()),
+                        pos: Some(f.span),
+                    })
                     .collect();
-                Ok(m.attrs_from(entries))
+                Ok(Value::attrs(Attrs::from_unsorted(entries)))
             }
         },
         Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(m.attrs_from(Vec::new())),

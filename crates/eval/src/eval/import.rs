@@ -258,9 +258,8 @@ impl Machine {
                 }
             }
         }
-        Err(EvalError::other(
-            "eval::search_path",
-            format!("file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
+        Err(EvalError::new(
+            ErrorKind::NotInSearchPath(wanted.to_string()),
             span,
         ))
     }

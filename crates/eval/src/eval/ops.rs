@@ -184,7 +184,9 @@ impl Machine {
                     if i == a.len() {
                         return Ok(true);
                     }
-                    if !m.values_equal(&a[i], &b[i], span)? {
+                    // The same object is equal to itself even when it is a function, as
+                    // Nix's `eqValues` starts by comparing addresses.
+                    if !a[i].ptr_eq(&b[i]) && !m.values_equal(&a[i], &b[i], span)? {
                         return m.less_than(&a[i], &b[i], span);
                     }
                 }

@@ -12,7 +12,9 @@ pub enum PrintMode {
 }
 
 /// Prints a value exactly as Nix 2.8's `printValue`: sets sorted by name, `«repeated»` for a
-/// set or list printed before, `<CODE>` for what is not yet evaluated.
+/// set or list printed before (by Nix's notion of "the same": a set's bindings, a long list's
+/// elements, a short list's value cell — here its thunk), `<CODE>` for what is not yet
+/// evaluated.
 pub fn print_value(v: &Value, mode: PrintMode) -> String {
     String::from_utf8_lossy(&print_value_bytes(v, mode)).into_owned()
 }
@@ -64,7 +66,10 @@ fn print_into(out: &mut Bytes, v: &Value, seen: &mut HashSet<usize>) {
             out.push('}');
         }
         Value::List(l) => {
-            if !l.is_empty() && !seen.insert(Rc::as_ptr(l) as usize) {
+            // Nix keeps lists of one or two elements inside the value cell itself, so it
+            // knows them again only through the same cell (see the thunk case below); a longer
+            // list is known by its elements' array, as a set by its bindings.
+            if l.len() > 2 && !seen.insert(Rc::as_ptr(l) as usize) {
                 out.push_str("«repeated»");
                 return;
             }
@@ -79,6 +84,9 @@ fn print_into(out: &mut Bytes, v: &Value, seen: &mut HashSet<usize>) {
         Value::PrimOp(_) => out.push_str("<PRIMOP>"),
         Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
         Value::Thunk(t) => match t.value() {
+            Some(Value::List(l)) if matches!(l.len(), 1 | 2) && !seen.insert(t.address()) => {
+                out.push_str("«repeated»")
+            }
             Some(v) => print_into(out, &v, seen),
             None => out.push_str("<CODE>"),
         },

@@ -149,6 +149,11 @@ impl Thunk {
         self.0 == other.0
     }
 
+    /// The cell's address: the thunk's identity, for printers that recognise repeated values.
+    pub fn address(&self) -> usize {
+        self.0.as_ptr() as usize
+    }
+
     fn cell(&self) -> &ThunkCell {
         // SAFETY: the cell lives as long as any `Thunk` pointing at it (reference counted).
         unsafe { self.0.as_ref() }

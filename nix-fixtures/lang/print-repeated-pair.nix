@@ -1,0 +1,1 @@
+let x = [ x x ]; in x

@@ -263,7 +263,11 @@ impl fmt::Display for ErrorKind {
                 write!(f, "{function} called without required argument '{name}'")
             }
             ErrorKind::UnexpectedArgument { function, name } => {
-                write!(f, "{function} called with unexpected argument '{name}'")
+                // Nix prints the name as it prints attribute names: quoted when it is not an
+                // identifier ('"b c"').
+                let mut shown = String::new();
+                crate::print::print_attr_name(&mut shown, name);
+                write!(f, "{function} called with unexpected argument '{shown}'")
             }
             ErrorKind::DivisionByZero => f.write_str("division by zero"),
             ErrorKind::IntegerOverflow => f.write_str("integer overflow"),

@@ -54,6 +54,15 @@ fn samples() -> Vec<(ErrorKind, &'static str)> {
             },
             "anonymous function called with unexpected argument 'b'",
         ),
+        // nix-instantiate 2.8: `({ a ? 1 }: a) { "b c" = 1; }` names the argument '"b c"'
+        // (nix-fixtures/lang/eval-fail-unexpected-argument-quoted.exp).
+        (
+            K::UnexpectedArgument {
+                function: "anonymous function".into(),
+                name: "b c".into(),
+            },
+            "anonymous function called with unexpected argument '\"b c\"'",
+        ),
         (K::DivisionByZero, "division by zero"),
         (K::IntegerOverflow, "integer overflow"),
         (

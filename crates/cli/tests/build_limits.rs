@@ -15,21 +15,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn scratch(label: &str) -> PathBuf {
-    let work = std::env::temp_dir().join(format!("ntop-limits-{label}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(work.join("tmp")).expect("temp dir");
-    std::fs::create_dir_all(work.join("store/store")).expect("store dir");
-    work
-}
+mod common;
+use common::{outputs_named, remove};
 
-fn remove(work: &Path) {
-    let _ = Command::new("chmod")
-        .arg("-R")
-        .arg("u+w")
-        .arg(work)
-        .status();
-    let _ = std::fs::remove_dir_all(work);
+fn scratch(label: &str) -> PathBuf {
+    common::scratch(&format!("limits-{label}"))
 }
 
 /// Builds a derivation running `script` with `flags`, without the sandbox, in `work`'s store.
@@ -60,19 +50,6 @@ fn build(work: &Path, name: &str, script: &str, flags: &[&str]) -> (Output, Dura
         .output()
         .expect("running ntop build");
     (out, started.elapsed())
-}
-
-fn outputs_named(work: &Path, name: &str) -> Vec<PathBuf> {
-    let suffix = format!("-{name}");
-    std::fs::read_dir(work.join("store/store"))
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.to_string_lossy().ends_with(&suffix))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn assert_timed_out(out: &Output, took: Duration, name: &str, suffix: &str) {

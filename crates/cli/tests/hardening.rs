@@ -12,23 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn scratch(label: &str) -> PathBuf {
-    let work = std::env::temp_dir().join(format!("ntop-harden-{label}-{}", std::process::id()));
-    remove(&work);
-    std::fs::create_dir_all(work.join("tmp")).expect("temp dir");
-    std::fs::create_dir_all(work.join("store/store")).expect("store dir");
-    work
-}
+mod common;
+use common::{outputs_named, remove};
 
-fn remove(work: &Path) {
-    if work.exists() {
-        let _ = Command::new("chmod")
-            .arg("-R")
-            .arg("u+w")
-            .arg(work)
-            .status();
-        let _ = std::fs::remove_dir_all(work);
-    }
+fn scratch(label: &str) -> PathBuf {
+    common::scratch(&format!("harden-{label}"))
 }
 
 /// `ntop build FILE` in `work`'s store; sandboxed, or not with the store at its logical
@@ -60,20 +48,6 @@ fn write_drv(work: &Path, name: &str, script: &str) -> PathBuf {
     );
     std::fs::write(&file, text).expect("writing the expression");
     file
-}
-
-/// The store objects named `*-<name>` (outputs, not `.drv` files).
-fn outputs_named(work: &Path, name: &str) -> Vec<PathBuf> {
-    let suffix = format!("-{name}");
-    std::fs::read_dir(work.join("store/store"))
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.to_string_lossy().ends_with(&suffix))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A builder that could read or write a descriptor ntop inherited would leak the host's

@@ -192,16 +192,14 @@ impl Machine {
     /// The checks `eval_node` does only now and then.
     #[inline(never)]
     fn eval_guarded(&mut self, expr: ExprRef, env: &Rc<Env>) -> EvalResult<Value> {
-        if self.steps_left <= 1 {
-            // A budget of u64::MAX never gets here; a real one stays exhausted.
+        // An unlimited budget (u64::MAX) never runs out; a real one stays exhausted.
+        if self.steps_left <= 1 && self.options.max_steps.is_some() {
             self.steps_left = 0;
-            if self.options.max_steps.is_some() {
-                return Err(EvalError::other(
-                    "eval::step_limit",
-                    "evaluation step limit exceeded",
-                    crate::ir_span(expr),
-                ));
-            }
+            return Err(EvalError::other(
+                "eval::step_limit",
+                "evaluation step limit exceeded",
+                crate::ir_span(expr),
+            ));
         }
         self.steps_left = self.steps_left.saturating_sub(1);
         if self.depth > self.options.max_depth {

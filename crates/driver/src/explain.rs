@@ -94,6 +94,9 @@ fn report(
         if let Value::Int(p) = field(m, "priority")? {
             how.push(priority_name(p));
         }
+        if let Value::String(order) = field(m, "order")? {
+            how.push(order.to_str_lossy().into_owned());
+        }
         if let Value::Int(n) = field(m, "conditions")? {
             if n > 0 {
                 how.push(format!("mkIf {}", text_of(&field(m, "condition")?)));
@@ -163,6 +166,11 @@ fn no_such_option(
                 error = error.with_note(format!("did you mean {}?", close.join(" or ")));
             } else if known.is_empty() {
                 error = error.with_note(format!("no top-level option set is called `{next}'"));
+            } else if names.is_empty() {
+                error = error.with_note(format!(
+                    "`{}' is an option whose value holds no options, so it has no `{next}'",
+                    known.join(".")
+                ));
             } else {
                 error = error.with_note(format!(
                     "`{}' has no `{next}'; it has {}",

@@ -63,22 +63,7 @@ impl Machine {
                 let ra = self.expect_attrs(&r, span)?;
                 Ok(update(&l, &la, &r, &ra))
             }
-            BinaryOp::ConcatLists => {
-                let l = self.eval(b.lhs, env)?;
-                let r = self.eval(b.rhs, env)?;
-                let ll = self.expect_list(&l, span)?;
-                let rl = self.expect_list(&r, span)?;
-                if rl.is_empty() {
-                    return Ok(l);
-                }
-                if ll.is_empty() {
-                    return Ok(r);
-                }
-                let mut items = Vec::with_capacity(ll.len() + rl.len());
-                items.extend(ll.iter().cloned());
-                items.extend(rl.iter().cloned());
-                Ok(Value::list(items))
-            }
+            BinaryOp::ConcatLists => self.eval_concat_lists(b, env),
             BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
                 let l = self.eval(b.lhs, env)?;
                 let r = self.eval(b.rhs, env)?;
@@ -301,6 +286,45 @@ impl Machine {
                 Ok(matches!(&t, Value::String(s) if s.as_bytes() == b"derivation"))
             }
             None => Ok(false),
+        }
+    }
+
+    /// `a ++ b ++ …`: the right-nested chain of `++` evaluated in one loop and concatenated
+    /// once. Pairwise, each `++` would copy the whole tail built so far (quadratic in the
+    /// chain's length) and recurse once per operator. What Nix's nested evaluation observably
+    /// does is kept: every operand is evaluated left to right, then their types are checked
+    /// in the order the nested operators check them (the innermost pair first, then outwards),
+    /// each against its own operator's position; a chain with a single non-empty list is that
+    /// list itself, and one of empty lists is its first operand.
+    fn eval_concat_lists(&mut self, b: &Binary, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut operands = Vec::new();
+        let mut node = b;
+        loop {
+            operands.push((self.eval(node.lhs, env)?, node.span));
+            match node.rhs {
+                Expr::Binary(next) if next.op == BinaryOp::ConcatLists => node = next,
+                last => {
+                    operands.push((self.eval(last, env)?, node.span));
+                    break;
+                }
+            }
+        }
+        let n = operands.len();
+        let mut lists: Vec<Rc<Vec<Value>>> = (0..n).map(|_| Rc::new(Vec::new())).collect();
+        for i in [n - 2, n - 1].into_iter().chain((0..n - 2).rev()) {
+            lists[i] = self.expect_list(&operands[i].0, operands[i].1)?;
+        }
+        let non_empty: Vec<usize> = (0..n).filter(|&i| !lists[i].is_empty()).collect();
+        match non_empty.as_slice() {
+            [] => Ok(operands.swap_remove(0).0),
+            [only] => Ok(operands.swap_remove(*only).0),
+            _ => {
+                let mut items = Vec::with_capacity(lists.iter().map(|l| l.len()).sum());
+                for list in &lists {
+                    items.extend(list.iter().cloned());
+                }
+                Ok(Value::list(items))
+            }
         }
     }
 

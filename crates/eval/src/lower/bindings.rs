@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::scope::BindingInfo;
-use super::{Lowerer, Problem};
+use super::{Lowerer, Problem, RED_ZONE, STACK_CHUNK};
 use crate::check::index::{BindingKind, FrameKind};
 use crate::diagnostic::Diagnostic;
 use crate::ir::*;
@@ -203,7 +203,9 @@ impl Lowerer<'_> {
                 PendingValue::Expr(value)
             } else {
                 let mut nested = PendingAttrs::new(false, None, span);
-                self.collect_path(&mut nested, rest, value, span);
+                stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || {
+                    self.collect_path(&mut nested, rest, value, span)
+                });
                 PendingValue::Nested(nested)
             };
             into.dynamics.push(PendingDynamic {
@@ -250,7 +252,9 @@ impl Lowerer<'_> {
         });
         let prev_span = existing.span;
         match self.as_nested(existing) {
-            Some(nested) => self.collect_path(nested, rest, value, span),
+            Some(nested) => stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || {
+                self.collect_path(nested, rest, value, span)
+            }),
             None => self.duplicate(name, span, prev_span),
         }
     }
@@ -398,7 +402,9 @@ impl Lowerer<'_> {
     fn nested(&mut self, n: PendingAttrs) -> ExprRef {
         let recursive = n.recursive;
         let span = self.span(n.span);
-        let (bindings, _) = self.lower_pending(n, BindingKind::RecAttr, None);
+        let (bindings, _) = stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || {
+            self.lower_pending(n, BindingKind::RecAttr, None)
+        });
         let code = self.code;
         code.expr(Expr::Attrs(code.alloc(AttrsExpr {
             recursive,

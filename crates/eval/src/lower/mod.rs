@@ -215,6 +215,12 @@ impl Problem {
     }
 }
 
+/// Lowering recurses along the tree (and along attribute paths such as `a.b.c = …`): the
+/// stack grows by STACK_CHUNK whenever less than RED_ZONE is left. One level uses far less
+/// than RED_ZONE / 8, so `expr` checks every eighth level.
+pub(super) const RED_ZONE: usize = 256 * 1024;
+pub(super) const STACK_CHUNK: usize = 2 * 1024 * 1024;
+
 struct Lowerer<'a> {
     ctx: &'a LowerContext<'a>,
     text: &'a str,
@@ -257,11 +263,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn expr(&mut self, id: NodeId) -> ExprRef {
-        // One level uses far less than RED_ZONE / 8: check the stack every eighth level.
-        const RED_ZONE: usize = 256 * 1024;
         self.depth += 1;
         let e = if self.depth.is_multiple_of(8) {
-            stacker::maybe_grow(RED_ZONE, 2 * 1024 * 1024, || self.expr_inner(id))
+            stacker::maybe_grow(RED_ZONE, STACK_CHUNK, || self.expr_inner(id))
         } else {
             self.expr_inner(id)
         };

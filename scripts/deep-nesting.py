@@ -36,7 +36,7 @@ def constructs(n):
     yield "update", "//".join(["{}"] * n)
     yield "and", "&&".join(["true"] * n)
     yield "or", "||".join(["false"] * n)
-    yield "implies", "->".join(["true"] * n)
+    yield "implies", " -> ".join(["true"] * n)
     yield "interp", '"${' * n + '"a"' + '}"' * n
     yield "indented-interp", "''${" * n + "''a''" + "}''" * n
 

@@ -86,46 +86,37 @@ fn show_literal(out: &mut String, bytes: &[u8]) {
     out.push_str(&String::from_utf8_lossy(&buf));
 }
 
-/// A binding while showing: a shown value, or a set built from nested attribute paths.
+/// A binding while showing, in the order of its name: shown when the set is printed, straight
+/// into the output (showing each value into a string of its own and copying it into its
+/// parent's would cost time quadratic in the nesting depth).
 enum Shown {
-    Value(String),
+    /// `last = value;`
+    Bind { last: String, value: NodeId },
+    /// `name = (from).name;`
+    InheritFrom { name: String, from: NodeId },
+    /// `inherit name;`
+    Text(String),
+    /// A set built from nested attribute paths.
     Nested(BTreeMap<String, Shown>),
 }
 
-fn insert_path(map: &mut BTreeMap<String, Shown>, path: &[String], value: String) {
-    let Some((first, rest)) = path.split_first() else {
+/// Files `shown` under `path` (its last name included), making the sets on the way.
+fn insert_path(mut map: &mut BTreeMap<String, Shown>, path: &[String], shown: Shown) {
+    let Some((last, prefix)) = path.split_last() else {
         return;
     };
     // Quoted names sort by their text, as Nix's symbols do.
-    let first = first.trim_matches('"').to_string();
-    if rest.is_empty() {
-        map.insert(first, Shown::Value(value));
-        return;
-    }
-    let entry = map
-        .entry(first)
-        .or_insert_with(|| Shown::Nested(Default::default()));
-    if let Shown::Nested(inner) = entry {
-        insert_path(inner, rest, value);
-    }
-}
-
-fn print_shown(out: &mut String, map: &BTreeMap<String, Shown>) {
-    for (name, shown) in map {
-        match shown {
-            Shown::Value(text) => out.push_str(text),
-            Shown::Nested(inner) => {
-                let name = if crate::print::is_identifier(name) {
-                    name.clone()
-                } else {
-                    format!("{name:?}")
-                };
-                let _ = write!(out, "{name} = {{ ");
-                print_shown(out, inner);
-                out.push_str("}; ");
-            }
+    let key = |name: &String| name.trim_matches('"').to_string();
+    for name in prefix {
+        let entry = map
+            .entry(key(name))
+            .or_insert_with(|| Shown::Nested(Default::default()));
+        match entry {
+            Shown::Nested(inner) => map = inner,
+            _ => return,
         }
     }
+    map.insert(key(last), shown);
 }
 
 impl<'a> Out<'a> {
@@ -139,13 +130,6 @@ impl<'a> Out<'a> {
 
     fn slice(&self, s: crate::parse::ast::Span) -> &'a str {
         &self.src[s.start as usize..s.end as usize]
-    }
-
-    /// Shows `id` into a string of its own.
-    fn nested(&mut self, id: NodeId) -> String {
-        let saved = std::mem::take(&mut self.text);
-        self.show(id);
-        std::mem::replace(&mut self.text, saved)
     }
 
     /// Nix's parser resolves path literals to absolute, canonical paths.
@@ -407,15 +391,15 @@ impl<'a> Out<'a> {
                 Bind::Inherit { from, names, .. } => {
                     for &attr in ast.attrs(names) {
                         let name = self.slice(ast.attr_span(attr)).to_string();
-                        let text = match from {
-                            Some(from) => {
-                                let shown = self.nested(from);
-                                format!("{name} = ({shown}).{name}; ")
-                            }
-                            None if is_let => format!("inherit {name}; "),
-                            None => format!("inherit {name} ; "),
+                        let shown = match from {
+                            Some(from) => Shown::InheritFrom {
+                                name: name.clone(),
+                                from,
+                            },
+                            None if is_let => Shown::Text(format!("inherit {name}; ")),
+                            None => Shown::Text(format!("inherit {name} ; ")),
                         };
-                        items.insert(name, Shown::Value(text));
+                        items.insert(name, shown);
                     }
                 }
                 Bind::Value { path, value, .. } => {
@@ -429,20 +413,61 @@ impl<'a> Out<'a> {
                         })
                         .collect();
                     let Some(last) = names.last() else { continue };
-                    let shown = self.nested(value);
-                    let text = format!("{last} = {shown}; ");
+                    let shown = Shown::Bind {
+                        last: last.clone(),
+                        value,
+                    };
                     if names.iter().any(|n| n.starts_with("\"${")) {
                         // Dynamic attributes come after the static ones, as in Nix.
-                        dynamics.push(text);
+                        dynamics.push(shown);
                     } else {
-                        insert_path(&mut items, &names, text);
+                        insert_path(&mut items, &names, shown);
                     }
                 }
             }
         }
-        print_shown(&mut self.text, &items);
-        for d in dynamics {
-            self.push_str(&d);
+        self.print_shown(&items);
+        for d in &dynamics {
+            self.print_one(d);
+        }
+    }
+
+    fn print_shown(&mut self, map: &BTreeMap<String, Shown>) {
+        for (name, shown) in map {
+            match shown {
+                Shown::Nested(inner) => {
+                    let name = if crate::print::is_identifier(name) {
+                        name.clone()
+                    } else {
+                        format!("{name:?}")
+                    };
+                    let _ = write!(self.text, "{name} = {{ ");
+                    stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.print_shown(inner));
+                    self.push_str("}; ");
+                }
+                other => self.print_one(other),
+            }
+        }
+    }
+
+    fn print_one(&mut self, shown: &Shown) {
+        match shown {
+            Shown::Bind { last, value } => {
+                self.push_str(last);
+                self.push_str(" = ");
+                self.show(*value);
+                self.push_str("; ");
+            }
+            Shown::InheritFrom { name, from } => {
+                self.push_str(name);
+                self.push_str(" = (");
+                self.show(*from);
+                self.push_str(").");
+                self.push_str(name);
+                self.push_str("; ");
+            }
+            Shown::Text(text) => self.push_str(text),
+            Shown::Nested(inner) => self.print_shown(inner),
         }
     }
 

@@ -8,6 +8,7 @@
 mod attrs;
 mod call;
 mod coerce;
+mod concat;
 mod import;
 mod ops;
 

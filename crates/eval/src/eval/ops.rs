@@ -1,13 +1,13 @@
-//! Operators: arithmetic, comparison, equality, `//`, `++` and `+`-concatenation.
+//! Operators: arithmetic, comparison, equality, `//` and `++` (`+` is in `concat`).
 
 use std::rc::Rc;
 
-use super::{CoerceMode, Machine};
+use super::Machine;
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::ir::*;
 use crate::source::Span;
-use crate::value::{Context, NixString, Value};
+use crate::value::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Arith {
@@ -19,24 +19,15 @@ pub enum Arith {
 
 impl Machine {
     #[inline(always)]
-    pub(super) fn eval_binary(&mut self, b: &Binary, env: &Rc<Env>) -> EvalResult<Value> {
+    pub(super) fn eval_binary(&mut self, b: &'static Binary, env: &Rc<Env>) -> EvalResult<Value> {
         let span = b.span;
         match b.op {
-            BinaryOp::And => {
-                let l = self.eval(b.lhs, env)?;
-                if !self.expect_bool(&l, span)? {
-                    return Ok(Value::Bool(false));
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                if super::concat::continues_chain(b.lhs) {
+                    return self.eval_binary_chain(b, env);
                 }
-                let r = self.eval(b.rhs, env)?;
-                Ok(Value::Bool(self.expect_bool(&r, span)?))
-            }
-            BinaryOp::Or => {
                 let l = self.eval(b.lhs, env)?;
-                if self.expect_bool(&l, span)? {
-                    return Ok(Value::Bool(true));
-                }
-                let r = self.eval(b.rhs, env)?;
-                Ok(Value::Bool(self.expect_bool(&r, span)?))
+                self.binary_with_lhs(b, l, env)
             }
             BinaryOp::Implies => {
                 let l = self.eval(b.lhs, env)?;
@@ -64,16 +55,6 @@ impl Machine {
                 Ok(update(&l, &la, &r, &ra))
             }
             BinaryOp::ConcatLists => self.eval_concat_lists(b, env),
-            BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
-                let l = self.eval(b.lhs, env)?;
-                let r = self.eval(b.rhs, env)?;
-                let op = match b.op {
-                    BinaryOp::Sub => Arith::Sub,
-                    BinaryOp::Mul => Arith::Mul,
-                    _ => Arith::Div,
-                };
-                self.arith_forced(op, &l, &r, span)
-            }
             BinaryOp::Less | BinaryOp::Greater | BinaryOp::LessEq | BinaryOp::GreaterEq => {
                 let l = self.eval(b.lhs, env)?;
                 let r = self.eval(b.rhs, env)?;
@@ -84,6 +65,42 @@ impl Machine {
                     _ => !self.less_than_forced(&l, &r, span)?,
                 };
                 Ok(Value::Bool(result))
+            }
+        }
+    }
+
+    /// `&&`, `||`, `-`, `*` or `/` whose left operand `l` is evaluated already (by
+    /// [`Machine::eval_binary`], or by the loop folding a chain of them).
+    pub(super) fn binary_with_lhs(
+        &mut self,
+        b: &Binary,
+        l: Value,
+        env: &Rc<Env>,
+    ) -> EvalResult<Value> {
+        let span = b.span;
+        match b.op {
+            BinaryOp::And => {
+                if !self.expect_bool(&l, span)? {
+                    return Ok(Value::Bool(false));
+                }
+                let r = self.eval(b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, span)?))
+            }
+            BinaryOp::Or => {
+                if self.expect_bool(&l, span)? {
+                    return Ok(Value::Bool(true));
+                }
+                let r = self.eval(b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, span)?))
+            }
+            _ => {
+                let r = self.eval(b.rhs, env)?;
+                let op = match b.op {
+                    BinaryOp::Sub => Arith::Sub,
+                    BinaryOp::Mul => Arith::Mul,
+                    _ => Arith::Div,
+                };
+                self.arith_forced(op, &l, &r, span)
             }
         }
     }
@@ -326,155 +343,6 @@ impl Machine {
                 Ok(Value::list(items))
             }
         }
-    }
-
-    /// `a + b`, string interpolation and interpolated paths (Nix's `ExprConcatStrings`).
-    pub(super) fn eval_concat(&mut self, c: &Concat, env: &Rc<Env>) -> EvalResult<Value> {
-        // `a + b` on integers is by far the most common case: no accumulator needed.
-        if let (false, [(l, _), (r, _)]) = (c.force_string, c.parts) {
-            let lv = self.eval(l, env)?;
-            if let Value::Int(a) = lv {
-                let rv = self.eval(r, env)?;
-                if let Value::Int(b) = rv {
-                    return a
-                        .checked_add(b)
-                        .map(Value::Int)
-                        .ok_or_else(|| EvalError::new(ErrorKind::IntegerOverflow, c.span));
-                }
-                return self.concat_parts(c, env, vec![lv, rv]);
-            }
-            return self.concat_parts(c, env, vec![lv]);
-        }
-        self.concat_parts(c, env, Vec::new())
-    }
-
-    /// Nix's `ExprConcatStrings`: each part is evaluated and folded in before the next one is
-    /// evaluated (so errors come in Nix's order); `done` holds parts already evaluated.
-    fn concat_parts(&mut self, c: &Concat, env: &Rc<Env>, done: Vec<Value>) -> EvalResult<Value> {
-        enum Acc {
-            Int(i64),
-            Float(f64),
-            Text {
-                path: bool,
-                bytes: Vec<u8>,
-                context: Context,
-            },
-        }
-        let mut acc: Option<Acc> = if c.force_string {
-            Some(Acc::Text {
-                path: false,
-                bytes: Vec::new(),
-                context: Context::default(),
-            })
-        } else {
-            None
-        };
-        let mut done = done.into_iter();
-        for (part, pspan) in c.parts.iter() {
-            let v = match done.next() {
-                Some(v) => v,
-                None => self.eval(part, env)?,
-            };
-            acc = Some(match acc {
-                None => match v {
-                    Value::Int(n) => Acc::Int(n),
-                    Value::Float(f) => Acc::Float(f),
-                    Value::Path(p) => Acc::Text {
-                        path: true,
-                        bytes: p.as_os_str().as_encoded_bytes().to_vec(),
-                        context: Context::default(),
-                    },
-                    other => {
-                        let mut context = Context::default();
-                        let s = self.coerce_to_string(
-                            &other,
-                            *pspan,
-                            CoerceMode::INTERPOLATION,
-                            &mut context,
-                        )?;
-                        Acc::Text {
-                            path: false,
-                            bytes: s,
-                            context,
-                        }
-                    }
-                },
-                Some(Acc::Int(n)) => match v {
-                    Value::Int(m) => Acc::Int(
-                        n.checked_add(m)
-                            .ok_or_else(|| EvalError::new(ErrorKind::IntegerOverflow, c.span))?,
-                    ),
-                    Value::Float(f) => Acc::Float(n as f64 + f),
-                    other => {
-                        return Err(EvalError::new(
-                            ErrorKind::CannotAdd {
-                                found: other.type_phrase(),
-                                to: "an integer",
-                            },
-                            *pspan,
-                        ))
-                    }
-                },
-                Some(Acc::Float(x)) => match v {
-                    Value::Int(m) => Acc::Float(x + m as f64),
-                    Value::Float(f) => Acc::Float(x + f),
-                    other => {
-                        return Err(EvalError::new(
-                            ErrorKind::CannotAdd {
-                                found: other.type_phrase(),
-                                to: "a float",
-                            },
-                            *pspan,
-                        ))
-                    }
-                },
-                Some(Acc::Text {
-                    path,
-                    mut bytes,
-                    mut context,
-                }) => {
-                    let mode = if path {
-                        CoerceMode::PATH_APPEND
-                    } else {
-                        CoerceMode::INTERPOLATION
-                    };
-                    let s = self.coerce_to_string(&v, *pspan, mode, &mut context)?;
-                    bytes.extend_from_slice(&s);
-                    Acc::Text {
-                        path,
-                        bytes,
-                        context,
-                    }
-                }
-            });
-        }
-        Ok(match acc {
-            Some(Acc::Int(n)) => Value::Int(n),
-            Some(Acc::Float(f)) => Value::Float(f),
-            Some(Acc::Text {
-                path: true,
-                bytes,
-                context,
-            }) => {
-                if !context.is_empty() {
-                    return Err(EvalError::other(
-                        "eval::path_with_context",
-                        "a string that refers to a store path cannot be appended to a path",
-                        c.span,
-                    ));
-                }
-                let p = std::path::PathBuf::from(std::ffi::OsString::from(
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                ));
-                Value::path(crate::lower::canonicalize_lexically(&p))
-            }
-            Some(Acc::Text {
-                path: false,
-                bytes,
-                context,
-            }) => Value::String(NixString::new(bytes, context)),
-            None => Value::string(""),
-        })
     }
 }
 

@@ -494,16 +494,46 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A binary operator and the chain of binary operators down its left operand
+    /// (`a + b - c * d …` parses left-nested): lowered in one loop from the leftmost operand
+    /// up, so a chain a million operators long costs no stack. Operands are lowered left to
+    /// right, as recursion would.
     fn binary(&mut self, op: ast::BinOp, lhs: NodeId, rhs: NodeId, s: ast::Span) -> ExprRef {
-        use ast::BinOp as K;
-        let span = self.span(s);
-        if op == K::Pipe {
+        if op == ast::BinOp::Pipe {
+            let span = self.span(s);
             self.error(span, "syntax::pipe_operator", "the pipe operators '|>' and '<|' are not part of the Nix language ntop implements (Nix 2.8)");
             return self.placeholder();
         }
-        let lhs_span = self.node_span(lhs);
+        let mut levels = vec![(op, rhs, s)];
+        let mut leftmost = lhs;
+        while let Node::Binary { op, lhs, rhs } = self.ast.node(leftmost) {
+            if op == ast::BinOp::Pipe {
+                break;
+            }
+            levels.push((op, rhs, self.ast.span(leftmost)));
+            leftmost = lhs;
+        }
+        let mut lhs_span = self.node_span(leftmost);
+        let mut lhs = self.expr(leftmost);
+        for (op, rhs, s) in levels.into_iter().rev() {
+            lhs = self.binary_level(op, lhs, lhs_span, rhs, s);
+            lhs_span = self.span(s);
+        }
+        lhs
+    }
+
+    /// One binary operator whose left operand is lowered already.
+    fn binary_level(
+        &mut self,
+        op: ast::BinOp,
+        lhs: ExprRef,
+        lhs_span: Span,
+        rhs: NodeId,
+        s: ast::Span,
+    ) -> ExprRef {
+        use ast::BinOp as K;
+        let span = self.span(s);
         let rhs_span = self.node_span(rhs);
-        let lhs = self.expr(lhs);
         let rhs = self.expr(rhs);
         let code = self.code;
         match op {

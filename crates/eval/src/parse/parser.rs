@@ -45,6 +45,8 @@ pub fn parse(src: &str) -> Result<Ast, Failure> {
         ast: Ast::with_capacity(src.len()),
         depth: 0,
         max_depth: 0,
+        levels: 0,
+        level_start: u32::MAX,
         scratch_nodes: Vec::new(),
         scratch_binds: Vec::new(),
         scratch_attrs: Vec::new(),
@@ -78,6 +80,12 @@ struct Parser<'s> {
     /// Nesting of the recursive productions, to check the stack every few levels only.
     depth: u32,
     max_depth: u32,
+    /// Nesting as the user sees it: the open productions that each began at a later token
+    /// than the one enclosing them (a production entered at the token its parent entered at,
+    /// as `expr` → `expr_op` → `expr_select` are for one `(`, is the same level).
+    levels: u32,
+    /// The token at which the innermost counted level began.
+    level_start: u32,
     /// Items of the lists, bindings and attribute paths being parsed, innermost last: each
     /// moves its own tail into the tree when it is complete (no allocation per construct).
     scratch_nodes: Vec<NodeId>,
@@ -90,6 +98,16 @@ struct Parser<'s> {
 const STACK_CHECK_EVERY: u32 = 8;
 const RED_ZONE: usize = 256 * 1024;
 const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
+/// How deeply constructs may nest: brackets, `let`, `with`, `assert`, `if`, lambda bodies,
+/// interpolations, unary and right-associative operators and attribute paths (`a.b.c = v`
+/// nests `v` three deep) all count one level each. Nix 2.8's bison parser gives up far
+/// earlier ("memory exhausted" at about 5,000 levels), so no file Nix parses is refused;
+/// the limit exists because every later phase (lowering, evaluation, printing) pays stack
+/// and time per level, and a clean refusal in milliseconds beats seconds of work and
+/// gigabytes of stack on a million-level input. Left-associative chains (`a + b + …`,
+/// application `f a b …`, selection `x.a.b…`) are loops, not nesting, and are unlimited.
+pub const MAX_NESTING: u32 = 200_000;
 
 fn span(t: Token) -> Span {
     Span::new(t.start, t.end)
@@ -232,14 +250,32 @@ impl<'s> Parser<'s> {
         }
     }
 
+    fn too_deep(&self, start: u32, end: u32) -> Failure {
+        self.fail_at(
+            start,
+            end,
+            "syntax::too_deep",
+            format!("the expression is nested more than {MAX_NESTING} levels deep, deeper than ntop parses"),
+        )
+    }
+
     fn node(&mut self, node: Node, span: Span) -> NodeId {
         self.ast.push(node, span)
     }
 
     // Expressions.
 
-    /// Runs a recursive production, growing the stack when it runs low.
-    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+    /// Runs a recursive production, growing the stack when it runs low, and refusing input
+    /// nested deeper than [`MAX_NESTING`].
+    fn nested(&mut self, f: impl FnOnce(&mut Self) -> Parse<NodeId>) -> Parse<NodeId> {
+        let outer = (self.levels, self.level_start);
+        if self.cur.start != self.level_start {
+            if self.levels >= MAX_NESTING {
+                return Err(self.too_deep(self.cur.start, self.cur.end));
+            }
+            self.levels += 1;
+            self.level_start = self.cur.start;
+        }
         self.depth += 1;
         self.max_depth = self.max_depth.max(self.depth);
         let r = if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
@@ -248,6 +284,7 @@ impl<'s> Parser<'s> {
             f(self)
         };
         self.depth -= 1;
+        (self.levels, self.level_start) = outer;
         r
     }
 
@@ -691,7 +728,20 @@ impl<'s> Parser<'s> {
             } else {
                 let path = self.attrpath()?;
                 self.expect(Tok::Assign)?;
-                let value = self.expr()?;
+                // `a.b.c = v` nests `v` in sets as `a = { b = { c = v; }; }` would, and
+                // counts against the limit the same way.
+                let levels = path.len.saturating_sub(1);
+                self.max_depth = self.max_depth.max(self.depth.saturating_add(levels));
+                if self.levels.saturating_add(levels) > MAX_NESTING {
+                    // Attribute `i` of the path nests the value `i` levels deeper.
+                    let at = path.start + (MAX_NESTING - self.levels) + 1;
+                    let s = self.ast.attr_span(self.ast.attrs[at as usize]);
+                    return Err(self.too_deep(s.start, s.end));
+                }
+                self.levels += levels;
+                let value = self.expr();
+                self.levels -= levels;
+                let value = value?;
                 let semi = self.expect(Tok::Semi)?;
                 self.scratch_binds.push(Bind::Value {
                     path,

@@ -1,0 +1,3 @@
+# The type error of a chain's third `+` points at its operand.
+1 + 2 +
+  3 + "x" + 5

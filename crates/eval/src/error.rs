@@ -137,6 +137,8 @@ pub enum ErrorKind {
     },
     /// JSON that has no Nix value, or a string with no JSON text (newer Nix's errors).
     Json(JsonProblem),
+    /// `parseFlakeRef`/`flakeRefToString` refused a flake reference (newer Nix's message).
+    BadFlakeRef(String),
     /// A one-off error, with a stable code; docs/diagnostics.md lists the codes that remain
     /// `Other` (a test keeps their number below a ceiling: recurring errors get a kind).
     Other {
@@ -242,6 +244,7 @@ impl ErrorKind {
             ErrorKind::NulInString { .. } => "eval::nul_in_string",
             ErrorKind::Json(JsonProblem::IntegerOutOfRange { .. }) => "eval::json_integer_range",
             ErrorKind::Json(_) => "eval::json_invalid_utf8",
+            ErrorKind::BadFlakeRef(_) => "eval::flake_ref",
             ErrorKind::Other { code, .. } => code,
         }
     }
@@ -405,6 +408,7 @@ impl fmt::Display for ErrorKind {
                     "JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0x{last:02X}"
                 ),
             },
+            ErrorKind::BadFlakeRef(m) => f.write_str(m),
             ErrorKind::Other { message, .. } => f.write_str(message),
         }
     }

@@ -218,6 +218,10 @@ fn samples() -> Vec<(ErrorKind, &'static str)> {
             "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF",
         ),
         (
+            K::BadFlakeRef("input 'foo:bar' is unsupported".into()),
+            "input 'foo:bar' is unsupported",
+        ),
+        (
             K::Json(JsonProblem::IncompleteUtf8 { last: 0xc3 }),
             "JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0xC3",
         ),
@@ -299,12 +303,13 @@ fn variant_name(kind: &ErrorKind) -> &'static str {
         K::Store(_) => "Store",
         K::NulInString { .. } => "NulInString",
         K::Json(_) => "Json",
+        K::BadFlakeRef(_) => "BadFlakeRef",
         K::Other { .. } => "Other",
     }
 }
 
 /// How many variants [`variant_name`] knows (kept in step with it by the test below).
-const VARIANTS: usize = 34;
+const VARIANTS: usize = 35;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

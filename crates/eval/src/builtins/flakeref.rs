@@ -193,16 +193,36 @@ fn is_rev(s: &str) -> bool {
     s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Git's rules for branch and tag names, as far as Nix checks them.
+/// Whether `s` can name a Git reference, branch or tag, as newer Nix's `isLegalRefName`
+/// decides (it asks libgit2 whether `s` is a valid reference, branch or tag name, and refuses
+/// `@` and DEL itself): Git's `check-ref-format` rules, so `branch#` is a branch name while
+/// `a..b`, `x.lock` or `-x` are not.
 fn is_legal_ref_name(s: &str) -> bool {
-    matches_ref_regex(s)
-        && !s.contains("..")
-        && !s.contains("@{")
-        && !s.contains("//")
-        && !s.ends_with('/')
-        && !s.ends_with('.')
-        && !s.ends_with(".lock")
-        && s != "@"
+    if s == "@" || s.contains('\x7f') {
+        return false;
+    }
+    let branch = !s.starts_with('-') && s != "HEAD" && is_valid_ref(&format!("refs/heads/{s}"));
+    let tag = !s.starts_with('-') && is_valid_ref(&format!("refs/tags/{s}"));
+    // A full reference name; one that is a single component must be all capitals and
+    // underscores (`HEAD`, `FETCH_HEAD`), as libgit2 allows one-level names.
+    let reference = is_valid_ref(s)
+        && (s.contains('/') || s.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'));
+    branch || tag || reference
+}
+
+/// Git's rules for a reference name (`git check-ref-format`): components separated by `/`,
+/// none empty, starting with `.` or ending with `.lock`; no `..`, `@{`, control characters,
+/// space, `~ ^ : ? * [ \`; not ending with `.`.
+fn is_valid_ref(name: &str) -> bool {
+    let forbidden = |b: u8| b < 0x20 || b == 0x7f || b" ~^:?*[\\".contains(&b);
+    !name.is_empty()
+        && !name.ends_with('.')
+        && !name.contains("..")
+        && !name.contains("@{")
+        && !name.bytes().any(forbidden)
+        && name
+            .split('/')
+            .all(|c| !c.is_empty() && !c.starts_with('.') && !c.ends_with(".lock"))
 }
 
 /// The `indirect` input of a `flake:` URL's path segments (empty ones ignored).

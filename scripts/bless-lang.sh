@@ -26,6 +26,10 @@
 #     `message=` and the first standard-error line starting with `error:`, kept for humans only.
 # A success case that fails, or a failing case that succeeds, is refused: it is a wrong case.
 #
+# A directory holding a file `.no-bless` is refused (its first line says why): its expected
+# outputs were written from the Nix manual or release notes for behaviour Nix 2.8 lacks
+# (nix-fixtures/builtins/manual), and blessing them would record 2.8's failures instead.
+#
 # Set FORCE=1 to bless with a nix-instantiate other than 2.8.x.
 set -euo pipefail
 
@@ -42,11 +46,16 @@ while [ "$#" -gt 0 ]; do
                 echo "bless-lang: --dir needs an existing directory" >&2; exit 2
             fi
             dir="$(cd "$2" && pwd -P)"; shift 2 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
         -*) echo "bless-lang: unknown option $1" >&2; exit 2 ;;
         *) cases+=("$(basename "${1%.nix}")"); shift ;;
     esac
 done
+
+if [ -e "$dir/.no-bless" ]; then
+    echo "bless-lang: $dir is not blessed: $(head -n 1 "$dir/.no-bless")" >&2
+    exit 2
+fi
 
 version="$(nix-instantiate --version)"
 case "$version" in

@@ -129,6 +129,16 @@ pub enum ErrorKind {
     InvalidDerivation(String),
     /// The store refused an operation (its error's text).
     Store(String),
+    /// A string holding a NUL byte where one would become a Nix string: newer Nix (2.26 and
+    /// later: `forceNoNullByte`) refuses it in `fromJSON`, `fromTOML` and string literals, where
+    /// Nix 2.8 silently cut the string short. `shown` is the string with each NUL as `␀`.
+    NulInString {
+        shown: String,
+    },
+    /// JSON that has no Nix value, or a string with no JSON text (newer Nix's errors).
+    Json(JsonProblem),
+    /// `parseFlakeRef`/`flakeRefToString` refused a flake reference (newer Nix's message).
+    BadFlakeRef(String),
     /// A one-off error, with a stable code; docs/diagnostics.md lists the codes that remain
     /// `Other` (a test keeps their number below a ceiling: recurring errors get a kind).
     Other {
@@ -163,6 +173,19 @@ pub enum ContextProblem {
     OutputNotDerivation { output: String, drv: String },
     /// `addDrvOutputDependencies` of a path that is not a derivation.
     NotADerivation { path: String },
+}
+
+/// What newer Nix refuses in JSON ([`ErrorKind::Json`]).
+#[derive(Clone, Debug)]
+pub enum JsonProblem {
+    /// `fromJSON` of an integer in 2^63..2^64 (Nix 2.25 and later; Nix 2.8 wrapped it to a
+    /// negative integer). Larger integers are floats, as they always were.
+    IntegerOutOfRange { value: u64 },
+    /// `toJSON` of a string that is not UTF-8 (Nix 2.26 and later, nlohmann/json's error 316;
+    /// Nix 2.8 wrote the bytes raw): the byte at `index` of that string cannot continue it.
+    InvalidUtf8 { index: usize, byte: u8 },
+    /// `toJSON` of a string ending inside a UTF-8 sequence.
+    IncompleteUtf8 { last: u8 },
 }
 
 /// Why a selection path does not select ([`ErrorKind::AttrPath`]).
@@ -218,6 +241,10 @@ impl ErrorKind {
             ErrorKind::HashMismatch { .. } => "eval::hash_mismatch",
             ErrorKind::InvalidDerivation(_) => "eval::derivation",
             ErrorKind::Store(_) => "eval::store",
+            ErrorKind::NulInString { .. } => "eval::nul_in_string",
+            ErrorKind::Json(JsonProblem::IntegerOutOfRange { .. }) => "eval::json_integer_range",
+            ErrorKind::Json(_) => "eval::json_invalid_utf8",
+            ErrorKind::BadFlakeRef(_) => "eval::flake_ref",
             ErrorKind::Other { code, .. } => code,
         }
     }
@@ -364,6 +391,24 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::InvalidDerivation(m) => f.write_str(m),
             ErrorKind::Store(m) => f.write_str(m),
+            ErrorKind::NulInString { shown } => write!(
+                f,
+                "input string '{shown}' cannot be represented as Nix string because it contains null bytes"
+            ),
+            ErrorKind::Json(problem) => match problem {
+                JsonProblem::IntegerOutOfRange { value } => {
+                    write!(f, "unsigned json number {value} outside of Nix integer range")
+                }
+                JsonProblem::InvalidUtf8 { index, byte } => write!(
+                    f,
+                    "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index {index}: 0x{byte:02X}"
+                ),
+                JsonProblem::IncompleteUtf8 { last } => write!(
+                    f,
+                    "JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0x{last:02X}"
+                ),
+            },
+            ErrorKind::BadFlakeRef(m) => f.write_str(m),
             ErrorKind::Other { message, .. } => f.write_str(message),
         }
     }

@@ -1,6 +1,10 @@
-//! Values to JSON, as Nix 2.8's `printValueAsJSON` writes it (`builtins.toJSON`, `--json`).
+//! Values to JSON, as Nix 2.8's `printValueAsJSON` writes it (`builtins.toJSON`, `--json`),
+//! except that a string that is not UTF-8 is an error, as in Nix 2.26 and later (Nix 2.8 wrote
+//! its bytes raw). Newer Nix builds the whole JSON document before writing it, so an evaluation
+//! error anywhere in the value comes before the first non-UTF-8 string's error, wherever that
+//! string is.
 
-use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult, JsonProblem};
 use crate::eval::{CoerceMode, Machine};
 use crate::source::Span;
 use crate::value::{Context, Value};
@@ -26,6 +30,24 @@ pub fn json_with(
     out: &mut String,
     ctx: &mut Context,
     force: bool,
+) -> EvalResult<()> {
+    let mut not_utf8 = None;
+    json_value(m, v, span, out, ctx, force, &mut not_utf8)?;
+    match not_utf8 {
+        Some(problem) => Err(EvalError::new(ErrorKind::Json(problem), span)),
+        None => Ok(()),
+    }
+}
+
+/// The JSON of `v`; the first string that is not UTF-8 is recorded in `not_utf8`.
+fn json_value(
+    m: &mut Machine,
+    v: &Value,
+    span: Span,
+    out: &mut String,
+    ctx: &mut Context,
+    force: bool,
+    not_utf8: &mut Option<JsonProblem>,
 ) -> EvalResult<()> {
     let v = match v {
         Value::Thunk(t) if !force => match t.value() {
@@ -58,6 +80,7 @@ pub fn json_with(
         }
         Value::String(s) => {
             ctx.extend(s.context());
+            check_utf8(s.as_bytes(), not_utf8);
             escape_json(out, s.as_bytes());
             Ok(())
         }
@@ -70,12 +93,13 @@ pub fn json_with(
         Value::Attrs(a) => {
             if a.contains(crate::sym!("__toString")) {
                 let s = m.coerce_to_string(&v, span, CoerceMode::PATH_APPEND, ctx)?;
+                check_utf8(&s, not_utf8);
                 escape_json(out, &s);
                 return Ok(());
             }
             if let Some(outp) = a.get(crate::sym!("outPath")) {
                 let outp = outp.clone();
-                return json_with(m, &outp, span, out, ctx, force);
+                return json_value(m, &outp, span, out, ctx, force, not_utf8);
             }
             out.push('{');
             for (i, e) in a.entries().iter().enumerate() {
@@ -84,7 +108,15 @@ pub fn json_with(
                 }
                 escape_json(out, e.name.as_str().as_bytes());
                 out.push(':');
-                json_with(m, &e.value, e.pos.unwrap_or(span), out, ctx, force)?;
+                json_value(
+                    m,
+                    &e.value,
+                    e.pos.unwrap_or(span),
+                    out,
+                    ctx,
+                    force,
+                    not_utf8,
+                )?;
             }
             out.push('}');
             Ok(())
@@ -95,7 +127,7 @@ pub fn json_with(
                 if i > 0 {
                     out.push(',');
                 }
-                json_with(m, item, span, out, ctx, force)?;
+                json_value(m, item, span, out, ctx, force, not_utf8)?;
             }
             out.push(']');
             Ok(())
@@ -114,6 +146,36 @@ pub fn json_with(
             ))
         }
     })
+}
+
+/// Records in `first` (unless it holds a problem already) why `bytes` is not UTF-8, as
+/// nlohmann/json reports it: the index of the byte that cannot start or continue a sequence
+/// (a lead byte that is valid begins a sequence that the next byte breaks), or the last byte
+/// when the string ends inside a sequence.
+fn check_utf8(bytes: &[u8], first: &mut Option<JsonProblem>) {
+    if first.is_some() {
+        return;
+    }
+    let Err(e) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let start = e.valid_up_to();
+    *first = Some(match e.error_len() {
+        None => JsonProblem::IncompleteUtf8 {
+            last: bytes[bytes.len() - 1],
+        },
+        Some(len) => {
+            let index = if matches!(bytes[start], 0xC2..=0xF4) {
+                start + len
+            } else {
+                start
+            };
+            JsonProblem::InvalidUtf8 {
+                index,
+                byte: bytes[index],
+            }
+        }
+    });
 }
 
 /// JSON string escaping as Nix 2.8 writes it: `"`, `\`, `\n`, `\r`, `\t`, other control

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ntop_eval::error::{ArgumentWording, AttrPathProblem, ContextProblem, ErrorKind};
+use ntop_eval::error::{ArgumentWording, AttrPathProblem, ContextProblem, ErrorKind, JsonProblem};
 
 /// One value of every variant, with the message it renders. The `match` in [`variant_name`]
 /// is exhaustive, so a new variant does not compile until it is added here too.
@@ -196,6 +196,35 @@ fn samples() -> Vec<(ErrorKind, &'static str)> {
             K::NotJson { found: "a thunk" },
             "cannot convert a thunk to JSON",
         ),
+        // Nix 2.26's words (NixOS/nix tests/functional/lang/eval-fail-fromJSON-*WithNullByte).
+        (
+            K::NulInString {
+                shown: "a\u{2400}b".into(),
+            },
+            "input string 'a\u{2400}b' cannot be represented as Nix string because it contains null bytes",
+        ),
+        // Nix 2.25 (eval-fail-fromJSON-overflowing) and 2.26 (eval-fail-toJSON-non-utf-8).
+        (
+            K::Json(JsonProblem::IntegerOutOfRange {
+                value: 18446744073709551615,
+            }),
+            "unsigned json number 18446744073709551615 outside of Nix integer range",
+        ),
+        (
+            K::Json(JsonProblem::InvalidUtf8 {
+                index: 16,
+                byte: 0xff,
+            }),
+            "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index 16: 0xFF",
+        ),
+        (
+            K::BadFlakeRef("input 'foo:bar' is unsupported".into()),
+            "input 'foo:bar' is unsupported",
+        ),
+        (
+            K::Json(JsonProblem::IncompleteUtf8 { last: 0xc3 }),
+            "JSON serialization error: [json.exception.type_error.316] incomplete UTF-8 string; last byte: 0xC3",
+        ),
         (
             K::CannotCoerce { found: "a set" },
             "cannot coerce a set to a string",
@@ -272,12 +301,15 @@ fn variant_name(kind: &ErrorKind) -> &'static str {
         K::HashMismatch { .. } => "HashMismatch",
         K::InvalidDerivation(_) => "InvalidDerivation",
         K::Store(_) => "Store",
+        K::NulInString { .. } => "NulInString",
+        K::Json(_) => "Json",
+        K::BadFlakeRef(_) => "BadFlakeRef",
         K::Other { .. } => "Other",
     }
 }
 
 /// How many variants [`variant_name`] knows (kept in step with it by the test below).
-const VARIANTS: usize = 32;
+const VARIANTS: usize = 35;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

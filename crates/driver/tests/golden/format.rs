@@ -30,7 +30,7 @@ pub fn is_failure_case(name: &str) -> bool {
 /// `<case>.ntop.exp` records a deliberate difference from Nix 2.8: `#` lines say why (at least
 /// one is required), then either `status=`/`pos=` lines (ntop fails where Nix did not) or the
 /// expected standard output. The reference `.exp` stays beside it as the record of what Nix does.
-fn read_deliberate_difference(dir: &Path, name: &str) -> Result<Option<Expectation>, String> {
+pub fn read_deliberate_difference(dir: &Path, name: &str) -> Result<Option<Expectation>, String> {
     let path = dir.join(format!("{name}.ntop.exp"));
     if !path.exists() {
         return Ok(None);

@@ -103,8 +103,10 @@ fn abort(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
 }
 
 fn try_eval(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
+    // On success `value` is the argument as stored, not a copy of what it forced to, as in
+    // Nix (`attrs.insert(sValue, args[0])`): equality sees it as the same object.
     let (success, value) = match m.force(&args[0], span) {
-        Ok(v) => (true, v),
+        Ok(_) => (true, args[0].clone()),
         Err(e) if e.is_catchable() => (false, Value::Bool(false)),
         Err(e) => return Err(e),
     };

@@ -370,8 +370,12 @@ fn hash_mode(s: &str, pos_name: Span) -> EvalResult<IngestionMethod> {
     }
 }
 
-/// Output names as Nix 2.8 checks them: no duplicates, not `drv` (the result would have two
-/// `drvPath` attributes), at least one.
+/// Output names as Nix checks them: no duplicates, at least one, and none that clashes with
+/// `derivationStrict`'s own `drvPath`. Nix 2.8 refused only `drv` (its comment reasons that
+/// `drvPath` would then clash) and so returned a set with two `drvPath` attributes for
+/// `outputs = [ "drvPath" ]`; Nix 2.23 refuses `drvPath` (NixOS/nix commit 081faeda8c, "Forbid
+/// drvPath in strictDerivation outputs attribute"). ntop refuses both: `drv` as the reference
+/// does (`nix-fixtures/derivations/eval-fail-output-named-drv`), `drvPath` as newer Nix does.
 fn check_outputs(names: Vec<String>, pos_name: Span) -> EvalResult<Vec<String>> {
     let mut seen = BTreeSet::new();
     for n in &names {
@@ -381,8 +385,11 @@ fn check_outputs(names: Vec<String>, pos_name: Span) -> EvalResult<Vec<String>> 
                 pos_name,
             ));
         }
-        if n == "drv" {
-            return Err(error_at("invalid derivation output name 'drv'", pos_name));
+        if n == "drv" || n == "drvPath" {
+            return Err(error_at(
+                &format!("invalid derivation output name '{n}'"),
+                pos_name,
+            ));
         }
     }
     if names.is_empty() {

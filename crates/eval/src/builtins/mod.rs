@@ -11,6 +11,7 @@ mod control;
 pub(crate) mod derivation;
 mod fetch;
 mod files;
+mod flakeref;
 mod hash;
 mod lists;
 mod misc;
@@ -38,7 +39,7 @@ pub struct PrimOp {
 }
 
 /// Every table of builtins.
-fn families() -> [&'static [PrimOp]; 15] {
+fn families() -> [&'static [PrimOp]; 16] {
     [
         arith::PRIMOPS,
         attrs::PRIMOPS,
@@ -47,6 +48,7 @@ fn families() -> [&'static [PrimOp]; 15] {
         derivation::PRIMOPS,
         fetch::PRIMOPS,
         files::PRIMOPS,
+        flakeref::PRIMOPS,
         hash::PRIMOPS,
         lists::PRIMOPS,
         misc::PRIMOPS,

@@ -1,19 +1,21 @@
 //! Serialisation: `toJSON`, `fromJSON`, `fromTOML`, `toXML`.
 //!
 //! `fromJSON` follows the JSON parser Nix 2.8 uses (nlohmann/json): strict RFC 8259 input;
-//! an integer that fits 64 bits signed is an integer, one that fits 64 bits unsigned wraps to
-//! a negative integer, a larger one is a float; a float that overflows is an error; duplicate
-//! keys keep the last value; a string ends at its first NUL byte (`\u0000`), as Nix 2.8's C
-//! strings do. `fromTOML` is TOML 1.0; dates and times are rejected as Nix 2.8 rejects them.
+//! an integer that fits 64 bits signed is an integer, one that fits 64 bits unsigned only is
+//! an error (as in Nix 2.25 and later: Nix 2.8 wrapped it to a negative integer), a larger one
+//! is a float; a float that overflows is an error; duplicate keys keep the last value. A string
+//! or key holding NUL (`\u0000`) is an error, as in Nix 2.26 and later (Nix 2.8 cut the string
+//! at it). `fromTOML` is TOML 1.0; dates and times are rejected as Nix 2.8 rejects them, and NUL
+//! in a string or key is an error as in `fromJSON`.
 
 use std::collections::BTreeMap;
 
 use super::PrimOp;
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult, JsonProblem};
 use crate::eval::Machine;
 use crate::source::Span;
 use crate::symbol::Symbol;
-use crate::value::{AttrEntry, Attrs, Context, NixString, Value};
+use crate::value::{nul_shown, AttrEntry, Attrs, Context, NixString, Value};
 
 pub static PRIMOPS: &[PrimOp] = &[
     PrimOp {
@@ -72,7 +74,17 @@ fn from_json(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
         }
         Ok(v)
     });
-    result.map_err(|message| EvalError::other("eval::json_parse", message, span))
+    result.map_err(|fail| match fail {
+        JsonFail::Syntax(message) => EvalError::other("eval::json_parse", message, span),
+        JsonFail::Value(kind) => EvalError::new(kind, span),
+    })
+}
+
+/// Why `fromJSON` (or `fromTOML`) failed: the text is not JSON (Nix's parser's message), or
+/// it denotes something that is no Nix value.
+enum JsonFail {
+    Syntax(String),
+    Value(ErrorKind),
 }
 
 struct JsonParser<'a> {
@@ -80,10 +92,10 @@ struct JsonParser<'a> {
     i: usize,
 }
 
-type JsonResult<T> = Result<T, String>;
+type JsonResult<T> = Result<T, JsonFail>;
 
 impl JsonParser<'_> {
-    fn error(&self, what: &str) -> String {
+    fn error(&self, what: &str) -> JsonFail {
         let before = &self.text[..self.i.min(self.text.len())];
         let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
         let column = before.len()
@@ -91,10 +103,10 @@ impl JsonParser<'_> {
                 .iter()
                 .rposition(|&c| c == b'\n')
                 .map_or(0, |p| p + 1);
-        format!(
+        JsonFail::Syntax(format!(
             "JSON parse error at line {line}, column {}: {what}",
             column + 1
-        )
+        ))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -245,18 +257,21 @@ impl JsonParser<'_> {
             if let Ok(i) = text.parse::<i64>() {
                 return Ok(Value::Int(i));
             }
-            if let Ok(u) = text.parse::<u64>() {
-                // Nix stores an unsigned JSON integer in its signed integers: it wraps.
-                return Ok(Value::Int(u as i64));
+            if let Ok(value) = text.parse::<u64>() {
+                return Err(JsonFail::Value(ErrorKind::Json(
+                    JsonProblem::IntegerOutOfRange { value },
+                )));
             }
         }
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Value::Float(f)),
-            _ => Err(format!("number overflow parsing '{text}'")),
+            _ => Err(JsonFail::Syntax(format!(
+                "number overflow parsing '{text}'"
+            ))),
         }
     }
 
-    /// A string, after checking that it starts at `"`; NUL ends it as in Nix 2.8.
+    /// A string, after checking that it starts at `"`; one holding NUL is an error.
     fn string(&mut self) -> JsonResult<Vec<u8>> {
         self.i += 1;
         let mut out = Vec::new();
@@ -331,8 +346,8 @@ impl JsonParser<'_> {
                 _ => out.push(c),
             }
         }
-        if let Some(nul) = out.iter().position(|&b| b == 0) {
-            out.truncate(nul);
+        if let Some(shown) = nul_shown(&out) {
+            return Err(JsonFail::Value(ErrorKind::NulInString { shown }));
         }
         Ok(out)
     }
@@ -376,7 +391,10 @@ fn from_toml(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
         let table: toml::Table = text
             .parse()
             .map_err(|e: toml::de::Error| fail(e.to_string().trim_end().to_string()))?;
-        toml_value(&toml::Value::Table(table)).map_err(fail)
+        toml_value(&toml::Value::Table(table)).map_err(|f| match f {
+            JsonFail::Syntax(message) => fail(message),
+            JsonFail::Value(kind) => EvalError::new(kind, span),
+        })
     })
 }
 
@@ -438,13 +456,23 @@ fn toml_nesting_bound(text: &str) -> usize {
     max_depth + max_dots
 }
 
-fn toml_value(v: &toml::Value) -> Result<Value, String> {
+/// A string or key of a parsed document as a Nix string, which holds no NUL.
+fn toml_string(s: &str) -> Result<&str, JsonFail> {
+    match nul_shown(s.as_bytes()) {
+        Some(shown) => Err(JsonFail::Value(ErrorKind::NulInString { shown })),
+        None => Ok(s),
+    }
+}
+
+fn toml_value(v: &toml::Value) -> Result<Value, JsonFail> {
     Ok(match v {
-        toml::Value::String(s) => Value::string(s.as_str()),
+        toml::Value::String(s) => Value::string(toml_string(s)?),
         toml::Value::Integer(i) => Value::Int(*i),
         toml::Value::Float(f) => Value::Float(*f),
         toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Datetime(_) => return Err("Dates and times are not supported".into()),
+        toml::Value::Datetime(_) => {
+            return Err(JsonFail::Syntax("Dates and times are not supported".into()))
+        }
         toml::Value::Array(items) => {
             Value::list(items.iter().map(toml_value).collect::<Result<_, _>>()?)
         }
@@ -452,7 +480,7 @@ fn toml_value(v: &toml::Value) -> Result<Value, String> {
             let mut entries = Vec::with_capacity(t.len());
             for (k, v) in t {
                 entries.push(AttrEntry {
-                    name: Symbol::new(k),
+                    name: Symbol::new(toml_string(k)?),
                     value: toml_value(v)?,
                     pos: None,
                 });

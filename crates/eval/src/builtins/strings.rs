@@ -11,7 +11,7 @@ pub static PRIMOPS: &[PrimOp] = &[
     PrimOp { name: "stringLength", arity: 1, doc: "The length of a string in bytes.", func: string_length },
     PrimOp { name: "substring", arity: 3, doc: "`len` bytes of `s` from byte `start` (clamped to the end).", func: substring },
     PrimOp { name: "concatStringsSep", arity: 2, doc: "Joins a list of strings with a separator.", func: concat_strings_sep },
-    PrimOp { name: "replaceStrings", arity: 3, doc: "Replaces, scanning left to right, each occurrence of a string of `from` by the string of `to` at the same index; an empty `from` string matches before every character and at the end.", func: replace_strings },
+    PrimOp { name: "replaceStrings", arity: 3, doc: "Replaces, scanning left to right, each occurrence of a string of `from` by the string of `to` at the same index; an empty `from` string matches before every character and at the end. A replacement is forced only when its pattern matches (Nix 2.16+).", func: replace_strings },
     PrimOp { name: "baseNameOf", arity: 1, doc: "The last component of a path or string.", func: base_name_of },
     PrimOp { name: "dirOf", arity: 1, doc: "Everything but the last component of a path or string.", func: dir_of },
 ];
@@ -109,11 +109,9 @@ fn replace_strings(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     for f in from.iter() {
         patterns.push(m.force_string(f, s)?);
     }
-    // Every replacement is forced, used or not, as in Nix.
-    let mut replacements = Vec::with_capacity(to.len());
-    for t in to.iter() {
-        replacements.push(m.force_string(t, s)?);
-    }
+    // A replacement is forced only where its pattern matches, once (Nix 2.16 and later; Nix
+    // 2.8 forced them all first): `replaceStrings [ "a" ] [ (throw "x") ] "b"` is "b".
+    let mut replacements: Vec<Option<NixString>> = vec![None; to.len()];
     let subject = m.force_string(&a[2], s)?;
     let mut ctx = subject.context().clone();
     let bytes = subject.as_bytes();
@@ -126,8 +124,15 @@ fn replace_strings(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
             .position(|pat| bytes[p..].starts_with(pat.as_bytes()));
         match found {
             Some(i) => {
-                out.extend_from_slice(replacements[i].as_bytes());
-                ctx.extend(replacements[i].context());
+                let replacement = match &replacements[i] {
+                    Some(r) => r,
+                    None => {
+                        let r = m.force_string(&to[i], s)?;
+                        ctx.extend(r.context());
+                        replacements[i].insert(r)
+                    }
+                };
+                out.extend_from_slice(replacement.as_bytes());
                 let len = patterns[i].len();
                 if len == 0 {
                     if let Some(&c) = bytes.get(p) {

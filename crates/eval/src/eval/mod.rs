@@ -282,7 +282,10 @@ impl Machine {
                 self.eval(l.body, &frame)
             }
             Expr::With(w) => {
-                let ns = self.maybe_thunk(w.namespace, env);
+                // The frame holds a thunk of its own, even for `with s;` of an evaluated `s`:
+                // as in Nix 2.8, a `with` scope counts as evaluated only once a variable has
+                // been looked up through it (see `maybe_thunk`), whatever else forced `s`.
+                let ns = Value::Thunk(Thunk::suspended(w.namespace, env.clone()));
                 let frame = Env::single(ns, env);
                 self.eval(w.body, &frame)
             }
@@ -319,7 +322,11 @@ impl Machine {
     }
 
     /// What a container stores for `expr`: literals and variables directly (as Nix's
-    /// `maybeThunk` does), everything else as a suspended thunk.
+    /// `maybeThunk` does), everything else as a suspended thunk. What is stored decides
+    /// identity, which equality sees (`[ f ] == [ f ]` holds for functions only when both
+    /// lists hold the very same value): a variable gives the value it is bound to — for a
+    /// variable found through `with`, the attribute's own value, once the `with` scopes it is
+    /// looked up in have been evaluated (Nix's `lookupVar` without evaluation), else a thunk.
     pub fn maybe_thunk(&self, expr: ExprRef, env: &Rc<Env>) -> Value {
         match expr {
             Expr::Const(v) => v.clone(),
@@ -328,8 +335,30 @@ impl Machine {
                 Some(v) => v.clone(),
                 None => Value::Thunk(Thunk::suspended(expr, env.clone())),
             },
+            Expr::WithVar(w) => match Self::lookup_with_evaluated(w, env) {
+                Some(v) => v,
+                None => Value::Thunk(Thunk::suspended(expr, env.clone())),
+            },
             _ => Value::Thunk(Thunk::suspended(expr, env.clone())),
         }
+    }
+
+    /// `w`'s value without evaluating anything: `None` when a `with` scope searched before
+    /// the one defining it has not been evaluated yet (or is no set, which evaluation reports).
+    fn lookup_with_evaluated(w: &WithVar, env: &Rc<Env>) -> Option<Value> {
+        for &depth in w.with_depths.iter() {
+            let ns = match env.ancestor(depth).get(0) {
+                Value::Thunk(t) => t.value()?,
+                other => other.clone(),
+            };
+            let Value::Attrs(attrs) = ns else {
+                return None;
+            };
+            if let Some(v) = attrs.get(w.name) {
+                return Some(v.clone());
+            }
+        }
+        None
     }
 
     /// Forces a value to weak head normal form. `at` is where it was demanded.

@@ -186,9 +186,9 @@ impl Machine {
                     if i == a.len() {
                         return Ok(true);
                     }
-                    // The same object is equal to itself even when it is a function, as
-                    // Nix's `eqValues` starts by comparing addresses.
-                    if !a[i].ptr_eq(&b[i]) && !m.values_equal(&a[i], &b[i], span)? {
+                    // Nix's `CompareValues` steps over equal elements with `eqValues`, so an
+                    // element compared with itself is forced but equal even as a function.
+                    if !m.values_equal(&a[i], &b[i], span)? {
                         return m.less_than(&a[i], &b[i], span);
                     }
                 }
@@ -206,14 +206,28 @@ impl Machine {
         }
     }
 
-    /// Nix's `==`: deep on lists and sets, numbers across int/float, derivations by `outPath`,
-    /// functions never equal (but a value is equal to itself inside containers).
+    /// Nix's `eqValues` on two stored values (list elements, attribute values, a builtin's
+    /// arguments): both are forced first, then the same object (one thunk or one function,
+    /// list or set: `ptr_eq` of the values as stored, before forcing) is equal to itself,
+    /// even when it is a function, which is how Nix's address test behaves. Otherwise they
+    /// are compared as [`Machine::forced_equal`] does.
+    ///
+    /// Forcing comes first, as in Nix: `let l = [ (throw "x") ]; in l == l` throws.
     pub fn values_equal(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
-        let a = self.force(a, span)?;
-        let b = self.force(b, span)?;
-        self.forced_equal(&a, &b, span)
+        let fa = self.force(a, span)?;
+        let fb = self.force(b, span)?;
+        if a.ptr_eq(b) {
+            return Ok(true);
+        }
+        self.forced_equal(&fa, &fb, span)
     }
 
+    /// Nix's `==` on two values in weak head normal form: deep on lists and sets (their
+    /// elements by [`Machine::values_equal`], so identity counts one level down), numbers
+    /// across int/float, derivations by `outPath`, functions never equal. The operands of
+    /// `==` are new values in Nix (its address test never holds for them), so two sets or
+    /// lists that are one object are still walked, forcing each element: only the elements'
+    /// identity is looked at.
     fn forced_equal(&mut self, a: &Value, b: &Value, span: Span) -> EvalResult<bool> {
         Ok(match (a, b) {
             (Value::Null, Value::Null) => true,
@@ -225,17 +239,11 @@ impl Machine {
             (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
             (Value::Path(x), Value::Path(y)) => x == y,
             (Value::List(x), Value::List(y)) => {
-                if Rc::ptr_eq(x, y) {
-                    return Ok(true);
-                }
                 if x.len() != y.len() {
                     return Ok(false);
                 }
                 return self.nested(span, |m| {
                     for (p, q) in x.iter().zip(y.iter()) {
-                        if p.ptr_eq(q) {
-                            continue;
-                        }
                         if !m.values_equal(p, q, span)? {
                             return Ok(false);
                         }
@@ -244,9 +252,6 @@ impl Machine {
                 });
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
-                if Rc::ptr_eq(x, y) {
-                    return Ok(true);
-                }
                 if self.is_derivation(x, span)? && self.is_derivation(y, span)? {
                     let out = crate::sym!("outPath");
                     if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
@@ -261,9 +266,6 @@ impl Machine {
                     for (p, q) in x.entries().iter().zip(y.entries().iter()) {
                         if p.name != q.name {
                             return Ok(false);
-                        }
-                        if p.value.ptr_eq(&q.value) {
-                            continue;
                         }
                         if !m.values_equal(&p.value, &q.value, span)? {
                             return Ok(false);

@@ -820,6 +820,7 @@ impl<'s> Parser<'s> {
         {
             let close = body + n;
             if bytes[close] == b'"' {
+                self.no_nul(&bytes[body..close], body)?;
                 let start = self.ast.parts.len() as u32;
                 if n > 0 {
                     self.push_literal(&bytes[body..close]);
@@ -839,11 +840,9 @@ impl<'s> Parser<'s> {
             match bytes.get(i) {
                 None => return Err(self.fail_at(i as u32, i as u32, EOF_CODE, EOF_MESSAGE)),
                 Some(b'"') => {
-                    push_text(
-                        &mut pieces,
-                        strings::unescape_double_quoted(&self.src[seg..i]),
-                        false,
-                    );
+                    let text = strings::unescape_double_quoted(&self.src[seg..i]);
+                    self.no_nul(&text, seg)?;
+                    push_text(&mut pieces, text, false);
                     break i;
                 }
                 Some(b'\\') => {
@@ -854,11 +853,9 @@ impl<'s> Parser<'s> {
                 }
                 Some(b'$') => match bytes.get(i + 1) {
                     Some(b'{') => {
-                        push_text(
-                            &mut pieces,
-                            strings::unescape_double_quoted(&self.src[seg..i]),
-                            false,
-                        );
+                        let text = strings::unescape_double_quoted(&self.src[seg..i]);
+                        self.no_nul(&text, seg)?;
+                        push_text(&mut pieces, text, false);
                         let (e, span, next) = self.interpolation(i, i + 2)?;
                         pieces.push(Piece::Interpolation((e, span)));
                         i = next;
@@ -914,9 +911,11 @@ impl<'s> Parser<'s> {
                         }
                         _ => None,
                     };
+                    self.no_nul(&bytes[text_start..i], text_start)?;
                     push_text(&mut pieces, bytes[text_start..i].to_vec(), true);
                     match special {
                         Some((text, len)) => {
+                            self.no_nul(&text, i)?;
                             push_text(&mut pieces, text, false);
                             i += len;
                             text_start = i;
@@ -925,6 +924,7 @@ impl<'s> Parser<'s> {
                     }
                 }
                 (b'$', Some(b'{')) => {
+                    self.no_nul(&bytes[text_start..i], text_start)?;
                     push_text(&mut pieces, bytes[text_start..i].to_vec(), true);
                     let (e, span, next) = self.interpolation(i, i + 2)?;
                     pieces.push(Piece::Interpolation((e, span)));
@@ -933,6 +933,7 @@ impl<'s> Parser<'s> {
                 }
                 // A lone `$` or `'` (before `''`, `'$`, or the end) is a token of its own.
                 (b'$', Some(b'\'') | None) | (b'\'', Some(b'$') | None) => {
+                    self.no_nul(&bytes[text_start..i], text_start)?;
                     push_text(&mut pieces, bytes[text_start..i].to_vec(), true);
                     push_text(&mut pieces, vec![b], false);
                     i += 1;
@@ -946,6 +947,22 @@ impl<'s> Parser<'s> {
         let parts = self.push_parts(pieces);
         self.resume_code(close + 2);
         Ok(self.node(Node::Str(parts), Span::new(open.start, close as u32 + 2)))
+    }
+
+    /// A piece of a string literal's text (as Nix's lexer cuts it into tokens: the text between
+    /// interpolations, escapes unescaped; in `''…''` strings before indentation is stripped)
+    /// may not hold NUL, as in Nix 2.26 and later (its lexer's `forceNoNullByte`; Nix 2.8 cut
+    /// the string at it). The error is at the start of the piece, as Nix reports it.
+    fn no_nul(&self, text: &[u8], at: usize) -> Parse<()> {
+        match crate::value::nul_shown(text) {
+            None => Ok(()),
+            Some(shown) => Err(self.fail_at(
+                at as u32,
+                at as u32,
+                "syntax::nul_in_string",
+                crate::error::ErrorKind::NulInString { shown }.to_string(),
+            )),
+        }
     }
 
     fn push_parts(&mut self, pieces: Vec<Piece<(NodeId, Span)>>) -> Range {

@@ -9,7 +9,7 @@ mod attrs;
 mod string;
 
 pub use attrs::{AttrEntry, Attrs};
-pub use string::{Context, NixString};
+pub use string::{nul_shown, Context, NixString};
 
 use std::path::PathBuf;
 use std::rc::Rc;

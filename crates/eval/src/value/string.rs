@@ -138,3 +138,13 @@ impl fmt::Debug for NixString {
         write!(f, "{:?}", self.to_str_lossy())
     }
 }
+
+/// Newer Nix's rule that strings hold no NUL byte (see [`crate::error::ErrorKind::NulInString`]):
+/// `None` for bytes without one, else the string as Nix shows it in the error, each NUL as `␀`.
+pub fn nul_shown(bytes: &[u8]) -> Option<String> {
+    if !bytes.contains(&0) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    Some(text.replace('\0', "\u{2400}"))
+}

@@ -1,0 +1,6 @@
+derivationStrict {
+  name = "a";
+  builder = "/bin/sh";
+  system = "x86_64-linux";
+  outputs = "drvPath";
+}

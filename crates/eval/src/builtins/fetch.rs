@@ -186,6 +186,7 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
         }
     }
     let file = local_file(&url, span)?;
+    let limit = max_unpacked_size(m, span)?;
     let bytes = m.io.read_file(&file).map_err(|e| {
         EvalError::other(
             "eval::download",
@@ -200,7 +201,7 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
             .add_flat_bytes(&name, &bytes)
             .map_err(|e| store_error(e, span))?;
         let (path, nar_hash) = store
-            .unpack_archive(&file, &name)
+            .unpack_archive(&file, &name, limit)
             .map_err(|e| EvalError::other("eval::unpack", e, span))?;
         if let Some(hash) = &expected {
             if *hash != nar_hash {
@@ -223,6 +224,22 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
     Ok(store_path_value(dir.print(&path)))
 }
 
+/// ntop's `max-unpacked-size` setting (bytes of file contents one archive may unpack to;
+/// 0: no limit). Its default is the settings table's (1 GiB).
+fn max_unpacked_size(m: &Machine, span: Span) -> EvalResult<u64> {
+    const DEFAULT: u64 = 1 << 30;
+    match m.options.settings.get("max-unpacked-size") {
+        None => Ok(DEFAULT),
+        Some(text) => text.trim().parse().map_err(|_| {
+            EvalError::other(
+                "eval::bad_setting",
+                format!("setting 'max-unpacked-size' is '{text}', not a number of bytes"),
+                span,
+            )
+        }),
+    }
+}
+
 fn fetchurl(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
     fetch(m, &args[0], "fetchurl", false, span)
 }
@@ -235,6 +252,8 @@ fn fetch_git(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
     let v = m.force(&args[0], span)?;
     let mut request = GitRequest {
         name: "source".into(),
+        // Nix 2.8's `allow-dirty` and `warn-dirty`, whose defaults (true) ntop keeps.
+        allow_dirty: true,
         ..GitRequest::default()
     };
     match &v {
@@ -288,7 +307,16 @@ fn fetch_git(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
         .fetch_git(&request)
         .map_err(|e| EvalError::other("eval::fetch_git", e, span))?;
     let dir = store.store_dir().clone();
-    let short: String = result.rev.chars().take(7).collect();
+    let rev = match result.rev {
+        Some(rev) => rev,
+        None => {
+            // As Nix 2.8's `fetchGit` (not `fetchTree`) gives a dirty tree: a zero `rev`.
+            let tree = request.url.strip_prefix("file://").unwrap_or(&request.url);
+            m.observer.warn(&format!("Git tree '{tree}' is dirty"));
+            "0".repeat(40)
+        }
+    };
+    let short: String = rev.chars().take(7).collect();
     let entries = vec![
         (
             crate::sym!("lastModified"),
@@ -303,7 +331,7 @@ fn fetch_git(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
             crate::sym!("outPath"),
             store_path_value(dir.print(&result.path)),
         ),
-        (Symbol::new("rev"), Value::string(result.rev.clone())),
+        (Symbol::new("rev"), Value::string(rev.clone())),
         (Symbol::new("revCount"), Value::Int(result.rev_count as i64)),
         (Symbol::new("shortRev"), Value::string(short)),
         (Symbol::new("submodules"), Value::Bool(request.submodules)),

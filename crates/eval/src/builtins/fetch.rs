@@ -164,6 +164,18 @@ fn hash_mismatch(url: &str, expected: &Hash, got: &Hash, span: Span) -> EvalErro
 
 /// Nix's `fetch`: the file (or unpacked tarball) at a URL, added to the store.
 fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> EvalResult<Value> {
+    let (path, _) = fetch_to_store(m, arg, who, unpack, span)?;
+    Ok(store_path_value(path))
+}
+
+/// [`fetch`]'s store path (printed), and the NAR hash of an unpacked tarball.
+fn fetch_to_store(
+    m: &mut Machine,
+    arg: &Value,
+    who: &str,
+    unpack: bool,
+    span: Span,
+) -> EvalResult<(String, Option<Hash>)> {
     let default_name = if unpack { "source" } else { "" };
     let Request {
         url,
@@ -182,7 +194,8 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
             .make_fixed_output_path(method, hash, &name, &Default::default())
             .map_err(|e| store_error(e, span))?;
         if m.store_access(who, span)?.is_valid(&wanted) {
-            return Ok(store_path_value(dir.print(&wanted)));
+            let nar_hash = unpack.then(|| hash.clone());
+            return Ok((dir.print(&wanted), nar_hash));
         }
     }
     let file = local_file(&url, span)?;
@@ -195,7 +208,7 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
         )
     })?;
     let store = m.store_access(who, span)?;
-    let path = if unpack {
+    let (path, nar_hash) = if unpack {
         // Nix keeps the downloaded archive in the store too, as a flat file named `name`.
         store
             .add_flat_bytes(&name, &bytes)
@@ -208,7 +221,7 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
                 return Err(hash_mismatch(&url, hash, &nar_hash, span));
             }
         }
-        path
+        (path, Some(nar_hash))
     } else {
         let path = store
             .add_flat_bytes(&name, &bytes)
@@ -219,9 +232,9 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
                 return Err(hash_mismatch(&url, hash, &got, span));
             }
         }
-        path
+        (path, None)
     };
-    Ok(store_path_value(dir.print(&path)))
+    Ok((dir.print(&path), nar_hash))
 }
 
 /// ntop's `max-unpacked-size` setting (bytes of file contents one archive may unpack to;
@@ -412,7 +425,16 @@ fn fetch_tree(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> 
     let rest = m.attrs_from(rest);
     match kind.as_str() {
         "git" => fetch_git(m, &[rest], span),
-        "tarball" => fetch(m, &rest, "fetchTree", true, span),
+        "tarball" => {
+            // Nix 2.8 gives a local tarball's tree as `{ narHash; outPath; }` (no
+            // `lastModified`: a file:// URL has no `Last-Modified` header).
+            let (path, nar_hash) = fetch_to_store(m, &rest, "fetchTree", true, span)?;
+            let mut entries = vec![(crate::sym!("outPath"), store_path_value(path))];
+            if let Some(hash) = nar_hash {
+                entries.push((Symbol::new("narHash"), Value::string(hash.to_sri())));
+            }
+            Ok(m.attrs_from(entries))
+        }
         "file" => fetch(m, &rest, "fetchTree", false, span),
         other => Err(EvalError::other(
             "eval::unsupported_input",

@@ -172,6 +172,9 @@ fn tar_header(h: &mut [u8; 512], mode: u32, typeflag: u8, size: u64, link: &str)
     h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
 }
 
+/// An archive's name, its entries, the message ntop refuses it with, whether Nix refuses it.
+type RefusalCase<'a> = (&'a str, Vec<(&'a str, Kind<'a>)>, &'a str, bool);
+
 fn tar(entries: Vec<(&str, Kind<'_>)>) -> Vec<u8> {
     let mut out = Vec::new();
     for (name, kind) in entries {
@@ -285,7 +288,7 @@ fn dangerous_entries_are_refused_naming_them() {
     std::fs::create_dir(&victim).expect("victim dir");
     let v = victim.display().to_string();
     let abs = format!("{v}/abs");
-    let cases: Vec<(&str, Vec<(&str, Kind<'_>)>, &str, bool)> = vec![
+    let cases: Vec<RefusalCase> = vec![
         (
             "dotdot",
             vec![("top/", Kind::Dir), ("top/../escape", Kind::File(b"x"))],

@@ -353,4 +353,20 @@ mod tests {
         ));
         assert!(components(b"./").unwrap().is_empty());
     }
+
+    /// A header may understate an entry's size (a zip's local header can): the bytes
+    /// actually copied are counted too, and the copy stops at the limit.
+    #[test]
+    fn the_limit_holds_when_a_header_understates_the_size() {
+        let dir = std::env::temp_dir().join(format!("ntop-extract-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let mut x = Extractor::new(&dir, 100);
+        x.file(b"top/a", false, 60, &mut &[0u8; 60][..]).unwrap();
+        let mut zeros = io::repeat(0).take(1 << 20);
+        let err = x.file(b"top/b", false, 10, &mut zeros).unwrap_err();
+        assert!(matches!(err, UnpackError::TooLarge { ref entry, limit: 100 } if entry == "top/b"));
+        assert!(fs::metadata(dir.join("top/b")).unwrap().len() <= 64 * 1024);
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -199,7 +199,7 @@ fn fetch_to_store(
         }
     }
     let file = local_file(&url, span)?;
-    let limit = max_unpacked_size(m, span)?;
+    let limit = max_unpacked_size(m);
     let bytes = m.io.read_file(&file).map_err(|e| {
         EvalError::other(
             "eval::download",
@@ -213,8 +213,8 @@ fn fetch_to_store(
         store
             .add_flat_bytes(&name, &bytes)
             .map_err(|e| store_error(e, span))?;
-        let (path, nar_hash) = store
-            .unpack_archive(&file, &name, limit)
+        let (path, nar_hash) = limit
+            .and_then(|limit| store.unpack_archive(&file, &name, limit))
             .map_err(|e| EvalError::other("eval::unpack", e, span))?;
         if let Some(hash) = &expected {
             if *hash != nar_hash {
@@ -239,17 +239,14 @@ fn fetch_to_store(
 
 /// ntop's `max-unpacked-size` setting (bytes of file contents one archive may unpack to;
 /// 0: no limit). Its default is the settings table's (1 GiB).
-fn max_unpacked_size(m: &Machine, span: Span) -> EvalResult<u64> {
+fn max_unpacked_size(m: &Machine) -> Result<u64, String> {
     const DEFAULT: u64 = 1 << 30;
     match m.options.settings.get("max-unpacked-size") {
         None => Ok(DEFAULT),
-        Some(text) => text.trim().parse().map_err(|_| {
-            EvalError::other(
-                "eval::bad_setting",
-                format!("setting 'max-unpacked-size' is '{text}', not a number of bytes"),
-                span,
-            )
-        }),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("setting 'max-unpacked-size' is '{text}', not a number of bytes")),
     }
 }
 

@@ -131,6 +131,9 @@ pub const TABLE: &[Setting] = &[
     ),
     s("max-jobs", IntOrAuto, "1", Honoured),
     s("max-silent-time", Int, "0", Honoured), // the builder's watchdog
+    // ntop's own (no Nix has it): the most bytes of file contents that unpacking one archive
+    // (`fetchTarball`, `fetchTree`) writes, 0 for no limit; see docs/architecture.md.
+    s("max-unpacked-size", Int, "1073741824", Honoured),
     s("min-free", Int, "0", Inert("0")),
     s("min-free-check-interval", Int, "5", Inert("5")),
     s("nar-buffer-size", Int, "33554432", Inert("33554432")),

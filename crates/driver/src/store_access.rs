@@ -160,8 +160,10 @@ impl StoreAccess for SessionStore {
         &mut self,
         archive: &Path,
         name: &str,
+        max_unpacked_size: u64,
     ) -> Result<(StorePath, ntop_store::Hash), String> {
-        let (path, hash) = crate::fetch::unpack_archive(&self.store, archive, name)?;
+        let (path, hash) =
+            crate::fetch::unpack_archive(&self.store, archive, name, max_unpacked_size)?;
         self.note(&path);
         Ok((path, hash))
     }

@@ -62,16 +62,20 @@ pub trait StoreAccess {
     /// The file that holds a logical path at or inside a store object; other paths unchanged.
     fn to_real_path(&self, logical: &Path) -> PathBuf;
 
-    /// Unpacks an archive (tar, optionally gzip-compressed) whose single top-level entry
-    /// becomes a `source` object named `name`; returns its path and NAR hash.
+    /// Unpacks an archive (tar, plain or compressed with gzip, xz, bzip2 or zstd, or zip,
+    /// told apart by their first bytes) whose single top-level entry becomes an object named
+    /// `name`; returns its path and NAR hash. At most `max_unpacked_size` bytes of file
+    /// contents are written (0: no limit); an entry that would escape the tree is refused.
     fn unpack_archive(
         &mut self,
         archive: &Path,
         name: &str,
+        max_unpacked_size: u64,
     ) -> Result<(StorePath, ntop_store::Hash), String>;
 
     /// Exports a revision of a local git repository (`rev`, else the head of `reference`,
-    /// else the working tree) and adds it as `name`.
+    /// else `HEAD`, or the working tree's tracked files where they differ from `HEAD`) and
+    /// adds it as `name`.
     fn fetch_git(&mut self, request: &GitRequest) -> Result<GitResult, String>;
 }
 
@@ -83,13 +87,16 @@ pub struct GitRequest {
     pub rev: Option<String>,
     pub reference: Option<String>,
     pub submodules: bool,
+    /// Whether a working tree with uncommitted changes may be fetched (`allow-dirty`).
+    pub allow_dirty: bool,
 }
 
 /// What `builtins.fetchGit` returns about the fetched tree.
 #[derive(Clone, Debug)]
 pub struct GitResult {
     pub path: StorePath,
-    pub rev: String,
+    /// The commit fetched; `None` for a dirty working tree.
+    pub rev: Option<String>,
     pub rev_count: u64,
     pub last_modified: i64,
     pub nar_hash: String,

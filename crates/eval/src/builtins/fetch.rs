@@ -164,6 +164,18 @@ fn hash_mismatch(url: &str, expected: &Hash, got: &Hash, span: Span) -> EvalErro
 
 /// Nix's `fetch`: the file (or unpacked tarball) at a URL, added to the store.
 fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> EvalResult<Value> {
+    let (path, _) = fetch_to_store(m, arg, who, unpack, span)?;
+    Ok(store_path_value(path))
+}
+
+/// [`fetch`]'s store path (printed), and the NAR hash of an unpacked tarball.
+fn fetch_to_store(
+    m: &mut Machine,
+    arg: &Value,
+    who: &str,
+    unpack: bool,
+    span: Span,
+) -> EvalResult<(String, Option<Hash>)> {
     let default_name = if unpack { "source" } else { "" };
     let Request {
         url,
@@ -182,10 +194,12 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
             .make_fixed_output_path(method, hash, &name, &Default::default())
             .map_err(|e| store_error(e, span))?;
         if m.store_access(who, span)?.is_valid(&wanted) {
-            return Ok(store_path_value(dir.print(&wanted)));
+            let nar_hash = unpack.then(|| hash.clone());
+            return Ok((dir.print(&wanted), nar_hash));
         }
     }
     let file = local_file(&url, span)?;
+    let limit = max_unpacked_size(m);
     let bytes = m.io.read_file(&file).map_err(|e| {
         EvalError::other(
             "eval::download",
@@ -194,20 +208,20 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
         )
     })?;
     let store = m.store_access(who, span)?;
-    let path = if unpack {
+    let (path, nar_hash) = if unpack {
         // Nix keeps the downloaded archive in the store too, as a flat file named `name`.
         store
             .add_flat_bytes(&name, &bytes)
             .map_err(|e| store_error(e, span))?;
-        let (path, nar_hash) = store
-            .unpack_archive(&file, &name)
+        let (path, nar_hash) = limit
+            .and_then(|limit| store.unpack_archive(&file, &name, limit))
             .map_err(|e| EvalError::other("eval::unpack", e, span))?;
         if let Some(hash) = &expected {
             if *hash != nar_hash {
                 return Err(hash_mismatch(&url, hash, &nar_hash, span));
             }
         }
-        path
+        (path, Some(nar_hash))
     } else {
         let path = store
             .add_flat_bytes(&name, &bytes)
@@ -218,9 +232,22 @@ fn fetch(m: &mut Machine, arg: &Value, who: &str, unpack: bool, span: Span) -> E
                 return Err(hash_mismatch(&url, hash, &got, span));
             }
         }
-        path
+        (path, None)
     };
-    Ok(store_path_value(dir.print(&path)))
+    Ok((dir.print(&path), nar_hash))
+}
+
+/// ntop's `max-unpacked-size` setting (bytes of file contents one archive may unpack to;
+/// 0: no limit). Its default is the settings table's (1 GiB).
+fn max_unpacked_size(m: &Machine) -> Result<u64, String> {
+    const DEFAULT: u64 = 1 << 30;
+    match m.options.settings.get("max-unpacked-size") {
+        None => Ok(DEFAULT),
+        Some(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("setting 'max-unpacked-size' is '{text}', not a number of bytes")),
+    }
 }
 
 fn fetchurl(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
@@ -235,6 +262,8 @@ fn fetch_git(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
     let v = m.force(&args[0], span)?;
     let mut request = GitRequest {
         name: "source".into(),
+        // Nix 2.8's `allow-dirty` and `warn-dirty`, whose defaults (true) ntop keeps.
+        allow_dirty: true,
         ..GitRequest::default()
     };
     match &v {
@@ -288,7 +317,16 @@ fn fetch_git(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
         .fetch_git(&request)
         .map_err(|e| EvalError::other("eval::fetch_git", e, span))?;
     let dir = store.store_dir().clone();
-    let short: String = result.rev.chars().take(7).collect();
+    let rev = match result.rev {
+        Some(rev) => rev,
+        None => {
+            // As Nix 2.8's `fetchGit` (not `fetchTree`) gives a dirty tree: a zero `rev`.
+            let tree = request.url.strip_prefix("file://").unwrap_or(&request.url);
+            m.observer.warn(&format!("Git tree '{tree}' is dirty"));
+            "0".repeat(40)
+        }
+    };
+    let short: String = rev.chars().take(7).collect();
     let entries = vec![
         (
             crate::sym!("lastModified"),
@@ -303,7 +341,7 @@ fn fetch_git(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> {
             crate::sym!("outPath"),
             store_path_value(dir.print(&result.path)),
         ),
-        (Symbol::new("rev"), Value::string(result.rev.clone())),
+        (Symbol::new("rev"), Value::string(rev.clone())),
         (Symbol::new("revCount"), Value::Int(result.rev_count as i64)),
         (Symbol::new("shortRev"), Value::string(short)),
         (Symbol::new("submodules"), Value::Bool(request.submodules)),
@@ -384,7 +422,16 @@ fn fetch_tree(m: &mut Machine, args: &[Value], span: Span) -> EvalResult<Value> 
     let rest = m.attrs_from(rest);
     match kind.as_str() {
         "git" => fetch_git(m, &[rest], span),
-        "tarball" => fetch(m, &rest, "fetchTree", true, span),
+        "tarball" => {
+            // Nix 2.8 gives a local tarball's tree as `{ narHash; outPath; }` (no
+            // `lastModified`: a file:// URL has no `Last-Modified` header).
+            let (path, nar_hash) = fetch_to_store(m, &rest, "fetchTree", true, span)?;
+            let mut entries = vec![(crate::sym!("outPath"), store_path_value(path))];
+            if let Some(hash) = nar_hash {
+                entries.push((Symbol::new("narHash"), Value::string(hash.to_sri())));
+            }
+            Ok(m.attrs_from(entries))
+        }
         "file" => fetch(m, &rest, "fetchTree", false, span),
         other => Err(EvalError::other(
             "eval::unsupported_input",

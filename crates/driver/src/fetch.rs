@@ -7,16 +7,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ntop_eval::store::{GitRequest, GitResult};
-use ntop_store::{remove_tree, IngestionMethod, LocalStore, StorePath};
+use ntop_store::{remove_tree, StorePath};
 
-/// Unpacks an archive (tar, optionally gzip-compressed) whose single top-level entry becomes
-/// the object `name`; returns its path and NAR hash.
+/// Adds the tree at a path as the object of the given name (NAR-hashed), in whichever store
+/// the session uses.
+pub type AddTree<'a> = &'a mut dyn FnMut(&Path, &str) -> Result<StorePath, String>;
+
+/// Unpacks an archive (tar, optionally gzip-compressed) in the scratch directory `tmp`
+/// (removed afterwards); its single top-level entry becomes the object `name`. Returns its
+/// path and NAR hash.
 pub fn unpack_archive(
-    store: &LocalStore,
+    tmp: PathBuf,
+    add: AddTree<'_>,
     archive: &Path,
     name: &str,
 ) -> Result<(StorePath, ntop_store::Hash), String> {
-    let tmp = store.temp_path("unpack");
     let result = (|| {
         std::fs::create_dir_all(&tmp).map_err(|e| format!("creating '{}': {e}", tmp.display()))?;
         unpack(archive, &tmp)?;
@@ -32,11 +37,7 @@ pub fn unpack_archive(
         }
         let top = members.remove(0);
         let (nar_hash, _) = ntop_store::nar::nar_hash(&top).map_err(|e| e.to_string())?;
-        let path = store
-            .add_path(&top, name, IngestionMethod::Recursive, &mut |_, _| {
-                Ok::<bool, ntop_store::Error>(true)
-            })
-            .map_err(|e| e.to_string())?;
+        let path = add(&top, name)?;
         Ok((path, nar_hash))
     })();
     let _ = remove_tree(&tmp);
@@ -44,8 +45,13 @@ pub fn unpack_archive(
 }
 
 /// Exports a revision of a local git repository (`rev`, else the head of `reference`, else
-/// `HEAD`) and adds it as `request.name`.
-pub fn fetch_git(store: &LocalStore, request: &GitRequest) -> Result<GitResult, String> {
+/// `HEAD`) into the scratch directory `tmp` (removed afterwards) and adds it as
+/// `request.name`.
+pub fn fetch_git(
+    tmp: PathBuf,
+    add: AddTree<'_>,
+    request: &GitRequest,
+) -> Result<GitResult, String> {
     let url = request
         .url
         .strip_prefix("file://")
@@ -73,7 +79,6 @@ pub fn fetch_git(store: &LocalStore, request: &GitRequest) -> Result<GitResult, 
         }
         (None, None) => git(&repo, &["rev-parse", "--verify", "HEAD^{commit}"])?,
     };
-    let tmp = store.temp_path("git");
     let result = (|| {
         std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
         // `git archive` writes exactly the tree of the commit; unpack it into `tmp`.
@@ -91,14 +96,7 @@ pub fn fetch_git(store: &LocalStore, request: &GitRequest) -> Result<GitResult, 
             ));
         }
         unpack_tar(io::Cursor::new(out.stdout), &tmp)?;
-        let path = store
-            .add_path(
-                &tmp,
-                &request.name,
-                IngestionMethod::Recursive,
-                &mut |_, _| Ok::<bool, ntop_store::Error>(true),
-            )
-            .map_err(|e| e.to_string())?;
+        let path = add(&tmp, &request.name)?;
         let (nar_hash, _) = ntop_store::nar::nar_hash(&tmp).map_err(|e| e.to_string())?;
         Ok((path, nar_hash))
     })();

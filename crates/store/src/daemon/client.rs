@@ -130,19 +130,33 @@ impl<R: Read, W: Write> DaemonClient<R, W> {
 
     /// Sends what is buffered and reads the daemon's messages up to `STDERR_LAST`.
     fn finish(&mut self, doing: &str) -> Result<()> {
+        self.finish_into(doing, None)
+    }
+
+    /// [`Self::finish`], with the messages going to `sink` instead of the client's log.
+    fn finish_into(
+        &mut self,
+        doing: &str,
+        mut sink: Option<&mut dyn FnMut(&Message)>,
+    ) -> Result<()> {
         self.to.flush().map_err(|e| self.io(doing, e))?;
         loop {
-            let message = read_message(&mut self.from, self.handshake.version)
-                .map_err(|e| self.io(doing, e))?;
+            let message = read_message(&mut self.from, self.handshake.version).map_err(|e| {
+                self.broken = true;
+                self.io(doing, e)
+            })?;
             match message {
                 Message::Last => return Ok(()),
                 Message::Error(message) => return Err(Error::Daemon { message }),
-                m => (self.log)(&m),
+                m => match sink.as_mut() {
+                    Some(sink) => sink(&m),
+                    None => (self.log)(&m),
+                },
             }
         }
     }
 
-    fn send(&mut self, doing: &str, f: impl FnOnce(&mut W) -> io::Result<()>) -> Result<()> {
+    fn check_usable(&self) -> Result<()> {
         if self.broken {
             return Err(Error::Daemon {
                 message: format!(
@@ -151,6 +165,11 @@ impl<R: Read, W: Write> DaemonClient<R, W> {
                 ),
             });
         }
+        Ok(())
+    }
+
+    fn send(&mut self, doing: &str, f: impl FnOnce(&mut W) -> io::Result<()>) -> Result<()> {
+        self.check_usable()?;
         f(&mut self.to).map_err(|e| self.io(doing, e))?;
         self.finish(doing)
     }
@@ -314,16 +333,27 @@ impl<R: Read, W: Write> DaemonClient<R, W> {
     /// `BuildPaths`: realises `drv!out1,out2…` (each derivation's named outputs) in normal
     /// mode; the builders' output arrives as log messages.
     pub fn build_paths(&mut self, targets: &[(StorePath, Vec<String>)]) -> Result<()> {
+        self.build_paths_logged(targets, None)
+    }
+
+    /// [`Self::build_paths`], the daemon's messages (activities, build log lines) going to
+    /// `log` instead of the client's log.
+    pub fn build_paths_logged(
+        &mut self,
+        targets: &[(StorePath, Vec<String>)],
+        log: Option<&mut dyn FnMut(&Message)>,
+    ) -> Result<()> {
         let printed: Vec<String> = targets
             .iter()
             .map(|(drv, outs)| format!("{}!{}", self.print(drv), outs.join(",")))
             .collect();
         const DOING: &str = "building";
-        self.send(DOING, |w| {
-            write_u64(w, op::BUILD_PATHS)?;
-            write_strings(w, &printed)?;
-            write_u64(w, 0) // bmNormal
-        })?;
+        self.check_usable()?;
+        write_u64(&mut self.to, op::BUILD_PATHS)
+            .and_then(|()| write_strings(&mut self.to, &printed))
+            .and_then(|()| write_u64(&mut self.to, 0)) // bmNormal
+            .map_err(|e| self.io(DOING, e))?;
+        self.finish_into(DOING, log)?;
         self.reply(DOING, read_u64).map(drop)
     }
 

@@ -177,6 +177,20 @@ impl NixStoreConfig {
         Ok(Some((StoreUri::Nix(config), warnings)))
     }
 
+    /// Whether this process may write the store: create objects in its directory and
+    /// change its state (`access(W_OK)` on both, which knows the effective user, its groups
+    /// and read-only mounts).
+    pub fn writable(&self) -> bool {
+        [&self.real_dir, &self.state_dir].iter().all(|dir| {
+            use std::os::unix::ffi::OsStrExt;
+            let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+                return false;
+            };
+            // SAFETY: `c` is a NUL-terminated path that outlives the call.
+            unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+        })
+    }
+
     pub(crate) fn db_dir(&self) -> PathBuf {
         self.state_dir.join("db")
     }

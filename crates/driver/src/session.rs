@@ -423,13 +423,12 @@ impl Session {
             store_dir: logical_store_dir(&options),
             ..EvalOptions::default()
         };
-        match options.store_location() {
-            Ok(StoreLocation::Nix(_, warnings) | StoreLocation::Daemon { warnings, .. }) => {
-                for warning in warnings {
-                    observer.borrow_mut().warn(&warning);
-                }
+        if let Ok(StoreLocation::Nix(_, warnings) | StoreLocation::Daemon { warnings, .. }) =
+            options.store_location()
+        {
+            for warning in warnings {
+                observer.borrow_mut().warn(&warning);
             }
-            _ => {}
         }
         let backend = match open_backend(&options, mode) {
             Ok(backend) => Some(backend),

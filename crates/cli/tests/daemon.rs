@@ -398,3 +398,32 @@ fn store_commands_refuse_the_daemon_store() {
     }
     assert!(!d.home().join("data/ntop").exists());
 }
+
+/// A failed build through the daemon is a failure of `ntop build`, with the builder's
+/// output shown and nothing linked.
+#[test]
+fn a_failed_build_through_the_daemon_reports_its_log() {
+    let Some(d) = Daemon::start("failure") else {
+        return;
+    };
+    write(
+        &d,
+        "fail.nix",
+        r#"derivation {
+          name = "fails"; system = builtins.currentSystem; builder = "/bin/sh";
+          args = [ "-c" "echo the builder says oops; exit 3" ];
+        }"#,
+    );
+    let uri = d.uri();
+    let out = d
+        .ntop(&["build", "--store", &uri, "fail.nix", "--color", "never"])
+        .output()
+        .expect("ntop runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(stderr.contains("the builder says oops"), "{stderr}");
+    assert!(stderr.contains("fails.drv"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!d.home().join("result").exists());
+    d.assert_verifies();
+}

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use ntop_store::daemon::log::{Field, Message, RESULT_BUILD_LOG_LINE};
+use ntop_store::daemon::BuildSettings;
 use ntop_store::{Derivation, StoreDir, StorePath};
 
 use super::{
@@ -52,6 +53,23 @@ pub(super) fn build(
         .collect();
     let mut report = BuildReport::default();
     if !missing.is_empty() {
+        // The sandbox is the daemon's to choose (`sandbox` is a trusted setting): `--no-sandbox`
+        // is not passed on.
+        let cores = |n: Option<usize>| n.map_or(0, |n| n as u64);
+        daemon
+            .client
+            .borrow_mut()
+            .set_build_settings(&BuildSettings {
+                keep_failed: options.keep_failed,
+                keep_going: options.keep_going,
+                max_build_jobs: options.jobs.map_or_else(
+                    || cores(std::thread::available_parallelism().ok().map(usize::from)),
+                    |n| n as u64,
+                ),
+                max_silent_time: options.max_silent_time.unwrap_or(0),
+                build_cores: cores(options.cores),
+                timeout: options.timeout.filter(|t| *t > 0),
+            })?;
         let mut builds: HashMap<u64, StorePath> = HashMap::new();
         let mut on_message = |m: &Message| match m {
             Message::StartActivity {

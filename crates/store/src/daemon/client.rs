@@ -30,6 +30,34 @@ pub struct DaemonPathInfo {
 /// Where the daemon's log messages go.
 pub type LogSink = Box<dyn FnMut(&Message)>;
 
+/// What a client asks of the daemon's builds (`SetOptions`); the default is what Nix 2.8's
+/// client sends without options: one job, all cores, no limits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildSettings {
+    pub keep_failed: bool,
+    pub keep_going: bool,
+    pub max_build_jobs: u64,
+    /// Seconds; 0: no limit.
+    pub max_silent_time: u64,
+    /// `NIX_BUILD_CORES`; 0: all.
+    pub build_cores: u64,
+    /// The `timeout` setting, in seconds, when given.
+    pub timeout: Option<u64>,
+}
+
+impl Default for BuildSettings {
+    fn default() -> Self {
+        BuildSettings {
+            keep_failed: false,
+            keep_going: false,
+            max_build_jobs: 1,
+            max_silent_time: 0,
+            build_cores: 0,
+            timeout: None,
+        }
+    }
+}
+
 /// A connection to a Nix daemon; the streams are any reader and writer (a Unix socket, or
 /// canned bytes in the tests).
 pub struct DaemonClient<R: Read = BufReader<UnixStream>, W: Write = BufWriter<UnixStream>> {
@@ -192,21 +220,37 @@ impl<R: Read, W: Write> DaemonClient<R, W> {
 
     /// `SetOptions`, with Nix's defaults: the daemon's own settings stay in force.
     fn set_options(&mut self) -> Result<()> {
+        self.set_build_settings(&BuildSettings::default())
+    }
+
+    /// `SetOptions` again, with what the next builds should use. The daemon applies the
+    /// fixed fields for every client, and of the overrides an untrusted client's `timeout`
+    /// and `max-silent-time` (Nix 2.8's `daemon.cc`).
+    pub fn set_build_settings(&mut self, settings: &BuildSettings) -> Result<()> {
+        let mut overrides: Vec<(&str, String)> = Vec::new();
+        if let Some(t) = settings.timeout {
+            overrides.push(("timeout", t.to_string()));
+        }
         self.send("setting options", |w| {
             write_u64(w, op::SET_OPTIONS)?;
-            write_bool(w, false)?; // keepFailed
-            write_bool(w, false)?; // keepGoing
+            write_bool(w, settings.keep_failed)?;
+            write_bool(w, settings.keep_going)?;
             write_bool(w, false)?; // tryFallback
             write_u64(w, 0)?; // verbosity: lvlError
-            write_u64(w, 1)?; // maxBuildJobs
-            write_u64(w, 0)?; // maxSilentTime
+            write_u64(w, settings.max_build_jobs)?;
+            write_u64(w, settings.max_silent_time)?;
             write_bool(w, true)?; // useBuildHook (obsolete)
             write_u64(w, 0)?; // buildVerbosity
             write_u64(w, 0)?; // logType (obsolete)
             write_u64(w, 0)?; // printBuildTrace (obsolete)
-            write_u64(w, 0)?; // buildCores
+            write_u64(w, settings.build_cores)?;
             write_bool(w, true)?; // useSubstitutes
-            write_u64(w, 0) // overrides
+            write_u64(w, overrides.len() as u64)?;
+            for (name, value) in &overrides {
+                write_str(w, name)?;
+                write_str(w, value)?;
+            }
+            Ok(())
         })
     }
 

@@ -20,5 +20,5 @@ pub mod wire;
 #[cfg(test)]
 mod tests;
 
-pub use client::{log_to_stderr, DaemonClient, DaemonPathInfo, LogSink};
+pub use client::{log_to_stderr, BuildSettings, DaemonClient, DaemonPathInfo, LogSink};
 pub use protocol::{default_socket_path, socket_accepts, PROTOCOL_VERSION};

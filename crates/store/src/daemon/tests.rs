@@ -431,3 +431,36 @@ fn wire_lists_are_bounded() {
     let huge = Bytes::default().n(u64::MAX);
     assert!(wire::read_strings(&mut Cursor::new(huge.0)).is_err());
 }
+
+/// `SetOptions` before a build carries the build's limits; `timeout` goes as an override.
+#[test]
+fn build_settings_are_sent_as_set_options() {
+    let (mut c, _) = client(PROTOCOL_VERSION, Bytes::default().n(log::STDERR_LAST));
+    c.set_build_settings(&super::BuildSettings {
+        keep_failed: true,
+        keep_going: true,
+        max_build_jobs: 3,
+        max_silent_time: 7,
+        build_cores: 2,
+        timeout: Some(60),
+    })
+    .expect("the daemon accepts");
+    let want = Bytes::default()
+        .n(op::SET_OPTIONS)
+        .n(1) // keepFailed
+        .n(1) // keepGoing
+        .n(0) // tryFallback
+        .n(0) // verbosity
+        .n(3) // maxBuildJobs
+        .n(7) // maxSilentTime
+        .n(1) // useBuildHook
+        .n(0) // buildVerbosity
+        .n(0) // logType
+        .n(0) // printBuildTrace
+        .n(2) // buildCores
+        .n(1) // useSubstitutes
+        .n(1)
+        .s("timeout")
+        .s("60");
+    assert_eq!(sent(&c), &want.0[..]);
+}

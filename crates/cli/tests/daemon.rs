@@ -286,6 +286,27 @@ fn a_normal_user_instantiates_and_builds_through_the_daemon() {
         roots.contains(&format!("{} -> {out}", result.display())),
         "roots: {roots}"
     );
+    // `--add-root` on instantiate is one too.
+    let rooted = ok(
+        d.ntop(&[
+            "instantiate",
+            "--store",
+            &uri,
+            "small.nix",
+            "--add-root",
+            "drv-root",
+            "--indirect",
+        ]),
+        "ntop instantiate --add-root",
+    );
+    let drv_root = d.home().join("drv-root");
+    assert_eq!(rooted, drv_root.display().to_string());
+    let roots = d.local_nix("nix-store", &["--gc", "--print-roots"]);
+    let roots = String::from_utf8_lossy(&roots.stdout).into_owned();
+    assert!(
+        roots.contains(&format!("{} -> {drv}", drv_root.display())),
+        "roots: {roots}"
+    );
     let gc = d.local_nix("nix-collect-garbage", &[]);
     assert!(gc.status.success(), "{}", text(&gc));
     assert!(

@@ -324,13 +324,11 @@ fn the_default_is_a_daemon_only_when_its_socket_accepts() {
     // A socket that accepts.
     std::fs::remove_file(&socket).unwrap();
     let listener = std::os::unix::net::UnixListener::bind(&socket).expect("a socket");
-    let server = std::thread::spawn(move || {
-        // The probe, then the session's connection: each accepted and closed at once.
-        for _ in 0..2 {
-            match listener.accept() {
-                Ok((stream, _)) => drop(stream),
-                Err(_) => return,
-            }
+    // The probes, then the session's connection: each accepted and closed at once, for as
+    // long as the test process lives.
+    std::thread::spawn(move || {
+        while let Ok((stream, _)) = listener.accept() {
+            drop(stream);
         }
     });
     let out = run(
@@ -347,6 +345,5 @@ fn the_default_is_a_daemon_only_when_its_socket_accepts() {
         )),
         "{stderr}"
     );
-    server.join().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -150,7 +150,7 @@ fn ntop(work: &Path) -> Command {
     cmd.env("HOME", work)
         .env("XDG_CACHE_HOME", work.join("cache"))
         .env_remove("NIX_PATH")
-        .env_remove("NTOP_STORE")
+        .env("NTOP_STORE", work.join(".local/share/ntop"))
         .current_dir(work);
     cmd
 }

@@ -19,6 +19,7 @@ fn fixtures() -> PathBuf {
 
 fn check(dir: &Path, args: &[&str]) -> Output {
     Command::new(ntop())
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .arg("check")
         .args(args)
         .current_dir(dir)
@@ -157,6 +158,7 @@ fn exit_codes() {
     assert!(v["span"].is_null());
     // Standard input.
     let mut child = Command::new(ntop())
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .args(["check", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

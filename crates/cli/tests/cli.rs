@@ -17,6 +17,7 @@ fn behaves_as_nix_instantiate_under_that_name() {
     let _ = std::fs::remove_file(&link);
     std::os::unix::fs::symlink(ntop(), &link).unwrap();
     let out = Command::new(&link)
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .args(["--eval", "--strict", "-E", "{ b = [ 1 2 ]; a = \"x\"; }"])
         .output()
         .unwrap();
@@ -37,6 +38,7 @@ fn behaves_as_nix_instantiate_under_that_name() {
 #[test]
 fn errors_have_positions_and_no_backtrace() {
     let out = Command::new(ntop())
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .args([
             "instantiate",
             "--eval",
@@ -65,6 +67,7 @@ fn errors_have_positions_and_no_backtrace() {
 #[test]
 fn json_diagnostics() {
     let out = Command::new(ntop())
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .args([
             "instantiate",
             "--eval",
@@ -89,6 +92,7 @@ fn json_diagnostics() {
 #[test]
 fn show_trace_collapses_repeated_frames() {
     let out = Command::new(ntop())
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .args([
             "instantiate",
             "--eval",
@@ -128,6 +132,7 @@ fn explain_suggests_a_close_option() {
     let fixtures =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../nix-fixtures/explain");
     let out = Command::new(ntop())
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .args(["explain", "--color", "never"])
         .arg(fixtures.join("priorities.nix"))
         .arg("services.openssh.port")
@@ -154,6 +159,7 @@ fn store_commands_report_json_diagnostics() {
     let missing = "/nix/store/00000000000000000000000000000000-missing";
     let run = |args: &[&str]| {
         let out = Command::new(ntop())
+            .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
             .args(args)
             .arg("--store")
             .arg(dir.join("store"))
@@ -196,6 +202,7 @@ fn allocator_skips_its_exit_walk_unless_told_otherwise() {
     let run = |destroy: Option<&str>| {
         let mut cmd = Command::new(ntop());
         cmd.args(["instantiate", "--eval", "-E", "1"])
+            .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
             .env("MIMALLOC_SHOW_STATS", "1");
         if let Some(v) = destroy {
             cmd.env("MIMALLOC_DESTROY_ON_EXIT", v);

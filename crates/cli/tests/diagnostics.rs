@@ -72,6 +72,7 @@ fn rendered_evaluation_diagnostics() {
     let mut failures = Vec::new();
     for case in cases(&dir, ".nix") {
         let out = Command::new(env!("CARGO_BIN_EXE_ntop"))
+            .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
             .args(["instantiate", "--eval", "--strict", "--color", "never"])
             .arg(format!("{case}.nix"))
             .current_dir(&dir)
@@ -95,6 +96,7 @@ fn explain_reports() {
     for case in cases(&dir, ".explain") {
         let request = std::fs::read_to_string(dir.join(format!("{case}.explain"))).unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_ntop"))
+            .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
             .args(["explain", "--color", "never"])
             .args(request.split_whitespace())
             .current_dir(&dir)
@@ -126,6 +128,7 @@ fn explain_reports() {
 fn module_error_as_json_names_every_definition() {
     let dir = fixture_dir("diagnostics");
     let out = Command::new(env!("CARGO_BIN_EXE_ntop"))
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
         .args([
             "instantiate",
             "--eval",

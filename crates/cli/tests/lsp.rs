@@ -22,6 +22,7 @@ struct Server {
 impl Server {
     fn start() -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ntop"))
+            .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -59,7 +59,11 @@ impl Home {
             .env("HOME", &self.dir)
             .env("XDG_DATA_HOME", self.dir.join("data"))
             .env("XDG_CONFIG_HOME", self.dir.join("config"))
-            .env("NIX_CONF_DIR", self.dir.join("etc-nix"));
+            .env("NIX_CONF_DIR", self.dir.join("etc-nix"))
+            // The default order tries the Nix daemon and the Nix store first: point both at
+            // nothing, so that the machine's own are never used and ntop's store is chosen.
+            .env("NIX_DAEMON_SOCKET_PATH", self.dir.join("no-daemon/socket"))
+            .env("NIX_STATE_DIR", self.dir.join("no-nix-state"));
         if is_root() {
             // std drops the supplementary groups too when it changes the uid as root.
             c.uid(NOBODY).gid(NOBODY);

@@ -88,7 +88,7 @@ fn run(
         .args(args)
         .current_dir(dir)
         .env_remove("NIX_PATH")
-        .env_remove("NTOP_STORE")
+        .env("NTOP_STORE", home.join(".local/share/ntop"))
         .env("HOME", home)
         .env("TZ", "UTC")
         .stdin(Stdio::null())

@@ -1,5 +1,6 @@
 //! Which store a command uses (issue 15, point 4): `--store`, else the `store` setting, else
-//! `NIX_REMOTE`, else `auto` (ntop's own store). A directory — absolute, `./…`, `~/…`, or
+//! `NIX_REMOTE`, else `auto`: a Nix daemon whose socket accepts, else a writable local Nix
+//! store, else ntop's own store (docs/store.md; the daemon itself in `daemon.rs`). A directory — absolute, `./…`, `~/…`, or
 //! any value with a `/` and no `://`, as Nix 2.8 reads it — is a store's root; anything
 //! else is an error that names what is supported, and nothing is created. Nix 2.8's own
 //! message for a store it cannot open is "don't know how to open Nix store 'foo'" (checked
@@ -30,6 +31,10 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("XDG_DATA_HOME", dir.join("xdg"))
         .env("XDG_CONFIG_HOME", dir.join("xdg-config"))
         .env("NIX_CONF_DIR", dir.join("etc-nix"))
+        // The default order's first two choices point at nothing: the machine's own daemon
+        // and /nix/store are never reached.
+        .env("NIX_DAEMON_SOCKET_PATH", dir.join("no-daemon/socket"))
+        .env("NIX_STATE_DIR", dir.join("no-nix-state"))
         .env_remove("NTOP_STORE")
         .env_remove("NIX_REMOTE")
         .env_remove("NIX_CONFIG");
@@ -80,8 +85,6 @@ fn assert_refused(out: &Output, spec: &str, source: &str) {
 fn unknown_store_values_are_errors_naming_what_is_supported() {
     let dir = work("unknown");
     for spec in [
-        "daemon",
-        "unix:///nix/var/nix/daemon-socket/socket",
         "ssh://builder",
         "ssh-ng://builder",
         "https://cache.nixos.org",
@@ -95,8 +98,8 @@ fn unknown_store_values_are_errors_naming_what_is_supported() {
         let out = run(&dir, &["store", "verify", "--store", spec], &[]);
         assert_refused(&out, spec, "--store");
     }
-    let out = run(&dir, &["build", "-E", DRV, "--store", "daemon"], &[]);
-    assert_refused(&out, "daemon", "--store");
+    let out = run(&dir, &["build", "-E", DRV, "--store", "mystore"], &[]);
+    assert_refused(&out, "mystore", "--store");
     // Nothing was created beside the test's own directories.
     let made: Vec<String> = entries(&dir)
         .into_iter()
@@ -115,8 +118,8 @@ fn unknown_store_values_are_errors_naming_what_is_supported() {
 #[test]
 fn nix_remote_and_the_store_setting_choose_the_store() {
     let dir = work("sources");
-    let out = run(&dir, &["eval", "-E", "1"], &[("NIX_REMOTE", "daemon")]);
-    assert_refused(&out, "daemon", "NIX_REMOTE");
+    let out = run(&dir, &["eval", "-E", "1"], &[("NIX_REMOTE", "mystore")]);
+    assert_refused(&out, "mystore", "NIX_REMOTE");
     let out = run(
         &dir,
         &["eval", "-E", "1"],
@@ -125,16 +128,16 @@ fn nix_remote_and_the_store_setting_choose_the_store() {
     assert_refused(&out, "ssh://builder", "the 'store' setting of NIX_CONFIG");
     let out = run(
         &dir,
-        &["eval", "-E", "1", "--option", "store", "unix://sock"],
+        &["eval", "-E", "1", "--option", "store", "ssh-ng://sock"],
         &[("NIX_REMOTE", "./remote")],
     );
     assert_refused(
         &out,
-        "unix://sock",
+        "ssh-ng://sock",
         "the 'store' setting of the command line",
     );
-    let out = run(&dir, &["store", "gc"], &[("NIX_REMOTE", "daemon")]);
-    assert_refused(&out, "daemon", "NIX_REMOTE");
+    let out = run(&dir, &["store", "gc"], &[("NIX_REMOTE", "mystore")]);
+    assert_refused(&out, "mystore", "NIX_REMOTE");
 
     // A directory from each source is where the derivation is written.
     let written = |root: &Path| !entries(&root.join("store")).is_empty();
@@ -237,7 +240,7 @@ fn unknown_store_is_a_json_diagnostic() {
             "-E",
             "1",
             "--store",
-            "daemon",
+            "mystore",
             "--error-format",
             "json",
         ],
@@ -250,5 +253,97 @@ fn unknown_store_is_a_json_diagnostic() {
         serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {stderr}"));
     assert_eq!(v["code"], "driver::unknown_store");
     assert_eq!(v["severity"], "error");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--store daemon` with no daemon listening is an error naming the socket; nothing is
+/// created and no other store is used.
+#[test]
+fn a_named_daemon_that_is_not_there_is_an_error() {
+    let dir = work("no-daemon");
+    let socket = dir.join("no-daemon/socket");
+    for (args, env) in [
+        (vec!["instantiate", "-E", DRV, "--store", "daemon"], vec![]),
+        // (`eval` goes on without a store, warning that it cannot open it.)
+        (
+            vec!["instantiate", "-E", DRV],
+            vec![("NIX_REMOTE", "daemon")],
+        ),
+        (vec!["build", "-E", DRV, "--store"], vec![]),
+    ] {
+        let mut args = args.clone();
+        let uri = format!("unix://{}", socket.display());
+        if args.last() == Some(&"--store") {
+            args.push(&uri);
+        }
+        let out = run(&dir, &args, &env);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "cannot connect to the Nix daemon at '{}'",
+                socket.display()
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert!(
+        !dir.join("xdg/ntop").exists(),
+        "ntop's own store was opened"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The default order (`docs/store.md`): a daemon socket that accepts a connection is the
+/// store — here a listener that accepts and hangs up, so the handshake fails naming it —
+/// while a stale socket file (nothing listening) falls through to ntop's own store.
+#[test]
+fn the_default_is_a_daemon_only_when_its_socket_accepts() {
+    let dir = work("auto-daemon");
+    let socket = dir.join("socket");
+    let socket_env = socket.display().to_string();
+    // A stale socket: bound, then its listener gone.
+    drop(std::os::unix::net::UnixListener::bind(&socket).expect("a socket"));
+    assert!(socket.exists());
+    let out = run(
+        &dir,
+        &["instantiate", "-E", DRV],
+        &[("NIX_DAEMON_SOCKET_PATH", &socket_env)],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !entries(&dir.join("xdg/ntop/store")).is_empty(),
+        "the derivation is in ntop's own store"
+    );
+
+    // A socket that accepts.
+    std::fs::remove_file(&socket).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(&socket).expect("a socket");
+    // The probes, then the session's connection: each accepted and closed at once, for as
+    // long as the test process lives.
+    std::thread::spawn(move || {
+        while let Ok((stream, _)) = listener.accept() {
+            drop(stream);
+        }
+    });
+    let out = run(
+        &dir,
+        &["instantiate", "-E", DRV],
+        &[("NIX_DAEMON_SOCKET_PATH", &socket_env)],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot talk to the Nix daemon at '{}'",
+            socket.display()
+        )),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -16,7 +16,7 @@ use ntop_eval::{sym, CoerceMode, Machine, Value};
 use ntop_store::StorePath;
 
 use crate::error::{Error, Result};
-use crate::session::Session;
+use crate::session::{Backend, Session};
 use crate::{attr_path, modules, output};
 
 /// One command-line input.
@@ -253,8 +253,11 @@ impl Session {
         if n > 1 {
             name.push_str(&format!("-{n}"));
         }
-        let store = self.store()?;
-        let target = store.link_target(&drv.path);
+        let backend = self.backend()?;
+        let target = match backend {
+            Backend::Local(store) => store.link_target(&drv.path),
+            Backend::Daemon(daemon) => daemon.store_dir.print(&drv.path).into(),
+        };
         let _ = std::fs::remove_file(&name);
         std::os::unix::fs::symlink(&target, &name).map_err(|e| {
             Error::request(
@@ -262,7 +265,13 @@ impl Session {
                 format!("cannot create the root '{name}': {e}"),
             )
         })?;
-        ntop_store::add_indirect_root(store, Path::new(&name))?;
+        match backend {
+            Backend::Local(store) => ntop_store::add_indirect_root(store, Path::new(&name))?,
+            Backend::Daemon(daemon) => daemon
+                .client
+                .borrow_mut()
+                .add_indirect_root(Path::new(&name))?,
+        }
         Ok(name)
     }
 

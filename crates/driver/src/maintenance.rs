@@ -54,7 +54,11 @@ impl StoreHandle {
             StoreMode::DryRun
         };
         Ok(StoreHandle {
-            store: open_store(options, mode)?,
+            store: open_store(
+                options,
+                mode,
+                "ntop's store commands (store gc, store verify, path-info, log, show-derivation)",
+            )?,
             cwd: options.cwd.clone(),
         })
     }

@@ -12,11 +12,13 @@ use std::path::{Path, PathBuf};
 
 use ntop_builder::{BuildConfig, Event, Failure};
 use ntop_eval::diagnostic::Diagnostic;
-use ntop_store::{Derivation, LocalStore, StorePath};
+use ntop_store::{Derivation, LocalStore, StoreDir, StorePath};
 
 use crate::error::{Error, Result};
 use crate::instantiate::DrvOutput;
-use crate::session::Session;
+use crate::session::{Backend, Session};
+
+mod daemon;
 
 /// What to build.
 #[derive(Clone, Debug)]
@@ -89,8 +91,15 @@ impl Session {
         observer: &dyn BuildObserver,
     ) -> Result<BuildReport> {
         self.commit()?;
-        let store = self.store()?.clone();
-        let (wanted, roots) = self.wanted(&store, targets)?;
+        let store = match self.backend()? {
+            Backend::Local(store) => store.clone(),
+            Backend::Daemon(daemon) => {
+                let daemon = daemon.clone();
+                return daemon::build(self, &daemon, targets, options, observer);
+            }
+        };
+        let (wanted, roots) =
+            self.wanted(store.store_dir(), &|a| store.parse_user_path(a), targets)?;
         let graph = self.derivation_graph(&store, &roots)?;
         let mut config = BuildConfig {
             keep_failed: options.keep_failed,
@@ -140,14 +149,7 @@ impl Session {
                 };
                 let link = match &options.out_link {
                     Some(base) => {
-                        let mut link = base.clone();
-                        if n > 1 {
-                            link.push_str(&format!("-{n}"));
-                        }
-                        if name != "out" {
-                            link.push_str(&format!("-{name}"));
-                        }
-                        let link = self.cwd.join(link);
+                        let link = self.cwd.join(result_link_name(base, n, &name));
                         make_result_link(&store, &link, &store.link_target(path))?;
                         Some(link)
                     }
@@ -165,8 +167,14 @@ impl Session {
     /// `nix-build --dry-run`: the printed `.drv` paths that building the targets would build
     /// (those with an output that is not valid), sorted as Nix prints them.
     pub fn plan(&mut self, targets: &[BuildTarget]) -> Result<Vec<String>> {
-        let store = self.store()?.clone();
-        let (_, roots) = self.wanted(&store, targets)?;
+        let store = match self.backend()? {
+            Backend::Local(store) => store.clone(),
+            Backend::Daemon(daemon) => {
+                let daemon = daemon.clone();
+                return daemon::plan(self, &daemon, targets);
+            }
+        };
+        let (_, roots) = self.wanted(store.store_dir(), &|a| store.parse_user_path(a), targets)?;
         let graph = self.derivation_graph(&store, &roots)?;
         let dir = store.store_dir();
         let mut missing = Vec::new();
@@ -188,9 +196,10 @@ impl Session {
     /// The derivations and outputs the targets want (none: all), and the derivations once
     /// each, in order.
     #[allow(clippy::type_complexity)]
-    fn wanted(
+    pub(crate) fn wanted(
         &self,
-        store: &LocalStore,
+        dir: &StoreDir,
+        parse_user_path: &dyn Fn(&str) -> ntop_store::Result<StorePath>,
         targets: &[BuildTarget],
     ) -> Result<(Vec<(StorePath, Option<Vec<String>>)>, Vec<StorePath>)> {
         // (drv, outputs wanted: None for all) per target.
@@ -205,11 +214,11 @@ impl Session {
                         Some((p, outs)) => (p, Some(outs.split(',').map(str::to_owned).collect())),
                         None => (arg.as_str(), None),
                     };
-                    let path = store.parse_user_path(&self.absolute_arg(path))?;
+                    let path = parse_user_path(&self.absolute_arg(path))?;
                     if !path.is_derivation() {
                         return Err(Error::request(
                             "driver::not_a_derivation",
-                            format!("'{}' is not a derivation", store.store_dir().print(&path)),
+                            format!("'{}' is not a derivation", dir.print(&path)),
                         ));
                     }
                     wanted.push((path, outputs));
@@ -261,9 +270,28 @@ impl Session {
     }
 }
 
+/// The `n`-th target's link for output `output`: `result`, `result-2`…, `result-dev`.
+pub(crate) fn result_link_name(base: &str, n: usize, output: &str) -> String {
+    let mut link = base.to_owned();
+    if n > 1 {
+        link.push_str(&format!("-{n}"));
+    }
+    if output != "out" {
+        link.push_str(&format!("-{output}"));
+    }
+    link
+}
+
 /// Points `link` at `target` (replacing an older link atomically) and registers it as a
 /// garbage-collector root.
 fn make_result_link(store: &LocalStore, link: &Path, target: &Path) -> Result<()> {
+    place_link(link, target)?;
+    ntop_store::add_indirect_root(store, link)?;
+    Ok(())
+}
+
+/// Points `link` at `target`, replacing an older link atomically (never another file).
+pub(crate) fn place_link(link: &Path, target: &Path) -> Result<()> {
     if let Ok(meta) = std::fs::symlink_metadata(link) {
         if !meta.file_type().is_symlink() {
             return Err(Error::request(
@@ -291,7 +319,6 @@ fn make_result_link(store: &LocalStore, link: &Path, target: &Path) -> Result<()
                 format!("creating result link '{}': {e}", link.display()),
             )
         })?;
-    ntop_store::add_indirect_root(store, link)?;
     Ok(())
 }
 
@@ -327,7 +354,7 @@ struct Adapter<'a> {
     store: &'a LocalStore,
 }
 
-fn short_name(drv: &StorePath) -> &str {
+pub(crate) fn short_name(drv: &StorePath) -> &str {
     drv.name().trim_end_matches(".drv")
 }
 

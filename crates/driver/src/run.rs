@@ -32,7 +32,7 @@ impl Session {
     /// The session's store, when its objects are not at the logical store directory (so
     /// that the paths inside them resolve only under `ntop run`).
     pub fn relocated_store(&self) -> Option<RelocatedStore> {
-        let store = self.store().ok()?;
+        let store = self.local_store("ntop run").ok()?;
         (!store.objects_at_store_dir()).then(|| RelocatedStore {
             objects: store.objects_dir(),
             store_dir: store.store_dir().as_str().to_owned(),
@@ -43,7 +43,7 @@ impl Session {
     /// `bin` directories of `outputs` first on `PATH`; returns the command's exit code
     /// (128 + signal if a signal ended it).
     pub fn run_in_store(&self, outputs: &[BuiltOutput], argv: &[String]) -> Result<i32> {
-        let store = self.store()?;
+        let store = self.local_store("ntop run and ntop shell")?;
         let Some((program, args)) = argv.split_first() else {
             return Err(Error::request("driver::run", "no command to run"));
         };

@@ -16,13 +16,14 @@ use std::sync::Arc;
 use ntop_eval::io::EvalIO;
 use ntop_eval::source::{add_source, Origin, Span};
 use ntop_eval::{EvalOptions, Machine, SearchPathEntry};
+use ntop_store::daemon::DaemonClient;
 use ntop_store::{
     FileLock, LocalStore, LockKind, NixStoreConfig, StoreDir, StoreEvent, StoreMode, StoreUri,
 };
 
 use crate::error::{Error, Result};
 use crate::settings::Settings;
-use crate::store_access::{Known, SessionIO, SessionStore};
+use crate::store_access::{DaemonSessionStore, Known, SessionIO, SessionStore};
 
 /// Where a session reads environment variables from.
 #[derive(Clone, Debug)]
@@ -155,11 +156,46 @@ impl SessionOptions {
     }
 }
 
-/// The store a session uses: ntop's own, in a directory, or one shared with Nix (its own
-/// database and locks), with warnings about the URI that named it.
+/// The store a session uses: ntop's own, in a directory, one shared with Nix (its own
+/// database and locks), or a Nix daemon's, with warnings about the URI that named it.
 pub enum StoreLocation {
     Own(PathBuf),
     Nix(NixStoreConfig, Vec<String>),
+    /// The store of the Nix daemon listening at `socket`, whose paths are computed with
+    /// `store_dir`.
+    Daemon {
+        socket: PathBuf,
+        store_dir: String,
+        warnings: Vec<String>,
+    },
+}
+
+/// The store a session works on: a [`LocalStore`] it opens itself, or a connection to a
+/// Nix daemon that does the writing and building.
+#[derive(Clone)]
+pub(crate) enum Backend {
+    Local(LocalStore),
+    Daemon(DaemonStore),
+}
+
+/// A connection to a Nix daemon, shared by the evaluator's store and the session.
+#[derive(Clone)]
+pub(crate) struct DaemonStore {
+    pub client: Rc<RefCell<DaemonClient>>,
+    pub store_dir: StoreDir,
+    /// The socket, to name the daemon in messages.
+    pub socket: PathBuf,
+}
+
+impl DaemonStore {
+    /// The error for an operation the daemon backend does not offer (`docs/store.md` lists
+    /// them): it never falls back to another store.
+    pub fn unsupported(&self, operation: &str) -> Error {
+        Error::Store(ntop_store::Error::Unsupported {
+            operation: operation.to_owned(),
+            store: format!("the Nix daemon's store (at '{}')", self.socket.display()),
+        })
+    }
 }
 
 impl SessionOptions {
@@ -173,6 +209,12 @@ impl SessionOptions {
     /// (`./s`, `../s`, `a/b`), relative to the working directory. Anything else (`daemon`,
     /// `unix://…`, `ssh://…`, `https://…`, a bare name) is a store ntop cannot open: the error
     /// says so, and nothing is created.
+    ///
+    /// `daemon`, `unix` and `unix://SOCKET` are the Nix daemon's store. When nothing names
+    /// a store (or it is `auto`) and `$NTOP_STORE` is not set, the default is, in this order:
+    /// the Nix daemon, when its socket (`$NIX_DAEMON_SOCKET_PATH`, else
+    /// `$NIX_STATE_DIR/daemon-socket/socket`) accepts a connection; the local Nix store,
+    /// when the user can write its store and state directories; ntop's own store.
     pub fn store_location(&self) -> Result<StoreLocation> {
         let (spec, source) = match &self.store_root {
             Some(dir) => (dir.to_string_lossy().into_owned(), "--store".to_owned()),
@@ -189,15 +231,24 @@ impl SessionOptions {
                 None => (String::new(), String::new()),
             },
         };
-        if spec.is_empty() || spec == "auto" {
-            return Ok(StoreLocation::Own(default_store_root(self)));
-        }
         let env = |name: &str| self.env.get(name);
         let store_dir = default_store_dir(self);
-        if let Some((StoreUri::Nix(config), warnings)) =
-            NixStoreConfig::parse(&spec, Some(&store_dir), &env)?
-        {
-            return Ok(StoreLocation::Nix(config, warnings));
+        if spec.is_empty() || spec == "auto" {
+            return self.default_location(&store_dir);
+        }
+        match NixStoreConfig::parse(&spec, Some(&store_dir), &env)? {
+            Some((StoreUri::Nix(config), warnings)) => {
+                return Ok(StoreLocation::Nix(config, warnings))
+            }
+            Some((StoreUri::Daemon { socket, store_dir }, warnings)) => {
+                return Ok(StoreLocation::Daemon {
+                    socket,
+                    store_dir,
+                    warnings,
+                })
+            }
+            Some((StoreUri::Auto, _)) => return self.default_location(&store_dir),
+            None => {}
         }
         if let Some(dir) = &self.store_root {
             if dir.is_absolute() {
@@ -225,10 +276,36 @@ impl SessionOptions {
                  in a directory (an absolute path, or one starting with './', '../' or '~/'), \
                  'auto' (its own: $NTOP_STORE, else $XDG_DATA_HOME/ntop, else \
                  ~/.local/share/ntop) or a store shared with Nix ('local', \
-                 'local?root=DIR'); the Nix daemon ('daemon', 'unix://…') and remote stores \
-                 ('ssh://…', 'https://…') are not supported"
+                 'local?root=DIR'), the Nix daemon's ('daemon', 'unix://SOCKET'); remote \
+                 stores ('ssh://…', 'https://…') are not supported"
             ),
         ))
+    }
+}
+
+impl SessionOptions {
+    /// The store nothing names (see [`SessionOptions::store_location`]).
+    fn default_location(&self, store_dir: &str) -> Result<StoreLocation> {
+        if self.env.get_nonempty("NTOP_STORE").is_some() {
+            return Ok(StoreLocation::Own(default_store_root(self)));
+        }
+        let env = |name: &str| self.env.get(name);
+        let socket = ntop_store::daemon::default_socket_path(&env);
+        if ntop_store::daemon::socket_accepts(&socket) {
+            return Ok(StoreLocation::Daemon {
+                socket,
+                store_dir: store_dir.to_owned(),
+                warnings: Vec::new(),
+            });
+        }
+        if let Some((StoreUri::Nix(config), warnings)) =
+            NixStoreConfig::parse("local", Some(store_dir), &env)?
+        {
+            if config.writable() {
+                return Ok(StoreLocation::Nix(config, warnings));
+            }
+        }
+        Ok(StoreLocation::Own(default_store_root(self)))
     }
 }
 
@@ -253,10 +330,11 @@ fn default_store_root(options: &SessionOptions) -> PathBuf {
 /// ntop prints are the files themselves. A store shared with Nix has its own (its `store=`
 /// parameter, with the same default).
 fn logical_store_dir(options: &SessionOptions) -> String {
-    if let Ok(StoreLocation::Nix(config, _)) = options.store_location() {
-        return config.store_dir;
+    match options.store_location() {
+        Ok(StoreLocation::Nix(config, _)) => config.store_dir,
+        Ok(StoreLocation::Daemon { store_dir, .. }) => store_dir,
+        _ => default_store_dir(options),
     }
-    default_store_dir(options)
 }
 
 fn default_store_dir(options: &SessionOptions) -> String {
@@ -268,9 +346,34 @@ fn default_store_dir(options: &SessionOptions) -> String {
     ntop_store::canon_path(&options.cwd.join(dir).display().to_string())
 }
 
-/// Opens the store the options name, in the given mode.
-pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<LocalStore> {
+/// Opens the local store the options name, in the given mode; a daemon's store is refused
+/// with `operation` named (ntop's store commands work on a local store only).
+pub(crate) fn open_store(
+    options: &SessionOptions,
+    mode: StoreMode,
+    operation: &str,
+) -> Result<LocalStore> {
+    match open_backend(options, mode)? {
+        Backend::Local(store) => Ok(store),
+        Backend::Daemon(daemon) => Err(daemon.unsupported(operation)),
+    }
+}
+
+/// Opens the store the options name: a local one in the given mode, or a connection to
+/// the daemon.
+pub(crate) fn open_backend(options: &SessionOptions, mode: StoreMode) -> Result<Backend> {
     let mut store = match options.store_location()? {
+        StoreLocation::Daemon {
+            socket, store_dir, ..
+        } => {
+            let store_dir = StoreDir::new(&store_dir)?;
+            let client = DaemonClient::connect(&socket, store_dir.clone())?;
+            return Ok(Backend::Daemon(DaemonStore {
+                client: Rc::new(RefCell::new(client)),
+                store_dir,
+                socket,
+            }));
+        }
         StoreLocation::Nix(config, _) => LocalStore::open_nix(config, mode)?,
         StoreLocation::Own(root) => {
             let store_dir = StoreDir::new(&logical_store_dir(options))?;
@@ -281,13 +384,13 @@ pub(crate) fn open_store(options: &SessionOptions, mode: StoreMode) -> Result<Lo
         let events = events.clone();
         store = store.with_events(move |e| events(e));
     }
-    Ok(store)
+    Ok(Backend::Local(store))
 }
 
 pub struct Session {
     /// `None` only while being dropped.
     machine: Option<Machine>,
-    store: Option<LocalStore>,
+    backend: Option<Backend>,
     pub(crate) known: Rc<RefCell<Known>>,
     pub(crate) cwd: PathBuf,
     /// Where environment variables come from (for commands the session runs).
@@ -320,13 +423,15 @@ impl Session {
             store_dir: logical_store_dir(&options),
             ..EvalOptions::default()
         };
-        if let Ok(StoreLocation::Nix(_, warnings)) = options.store_location() {
+        if let Ok(StoreLocation::Nix(_, warnings) | StoreLocation::Daemon { warnings, .. }) =
+            options.store_location()
+        {
             for warning in warnings {
                 observer.borrow_mut().warn(&warning);
             }
         }
-        let store = match open_store(&options, mode) {
-            Ok(store) => Some(store),
+        let backend = match open_backend(&options, mode) {
+            Ok(backend) => Some(backend),
             Err(e) => {
                 observer
                     .borrow_mut()
@@ -334,6 +439,11 @@ impl Session {
                 None
             }
         };
+        let store = match &backend {
+            Some(Backend::Local(store)) => Some(store.clone()),
+            _ => None,
+        };
+        // The daemon keeps what this session adds with temporary roots of its connection.
         let gc_lock = match &store {
             Some(store) if mode == StoreMode::ReadWrite => match store.lock_gc(LockKind::Shared) {
                 Ok(lock) => Some(lock),
@@ -420,10 +530,11 @@ impl Session {
             bundle: bundle_default,
         };
         let known = Rc::new(RefCell::new(Known::default()));
-        let store_dir = store
-            .as_ref()
-            .map(|s| PathBuf::from(s.store_dir().as_str()))
-            .unwrap_or_else(|| ntop_store::DEFAULT_STORE_DIR.into());
+        let store_dir = match &backend {
+            Some(Backend::Local(s)) => PathBuf::from(s.store_dir().as_str()),
+            Some(Backend::Daemon(d)) => PathBuf::from(d.store_dir.as_str()),
+            None => ntop_store::DEFAULT_STORE_DIR.into(),
+        };
         let mut builder = Machine::builder(Box::new(io.clone()) as Box<dyn EvalIO>)
             .options(eval_options)
             .observer(Box::new(Forward(observer.clone())));
@@ -433,8 +544,18 @@ impl Session {
                 builder = builder.prefetch(p);
             }
         }
-        if let Some(store) = &store {
-            builder = builder.store(Box::new(SessionStore::new(store.clone(), known.clone())));
+        match &backend {
+            Some(Backend::Local(store)) => {
+                builder = builder.store(Box::new(SessionStore::new(store.clone(), known.clone())));
+            }
+            Some(Backend::Daemon(daemon)) => {
+                builder = builder.store(Box::new(DaemonSessionStore::new(
+                    daemon.clone(),
+                    mode == StoreMode::DryRun,
+                    known.clone(),
+                )));
+            }
+            None => {}
         }
         let span = Span::new(
             add_source(Origin::Text("«command line»".into()), "".into()),
@@ -446,7 +567,7 @@ impl Session {
             settings: options.settings,
             bundle_used,
             bundle_noted: false,
-            store,
+            backend,
             known,
             cwd: options.cwd,
             env: options.env,
@@ -470,9 +591,12 @@ impl Session {
     /// Whether the store's objects are at the logical store directory (builds without the
     /// sandbox need that).
     pub fn store_at_logical_dir(&self) -> bool {
-        self.store
-            .as_ref()
-            .is_some_and(LocalStore::objects_at_store_dir)
+        match &self.backend {
+            Some(Backend::Local(store)) => store.objects_at_store_dir(),
+            // The daemon's objects are where its paths say, for the daemon.
+            Some(Backend::Daemon(_)) => true,
+            None => false,
+        }
     }
 
     /// Tells the observer, once per session, that `<nixpkgs>` was ntop's bundle.
@@ -490,10 +614,19 @@ impl Session {
         self.observer.borrow_mut().note(message);
     }
 
-    pub(crate) fn store(&self) -> Result<&LocalStore> {
-        self.store
+    pub(crate) fn backend(&self) -> Result<&Backend> {
+        self.backend
             .as_ref()
             .ok_or_else(|| Error::request("driver::no_store", "no store is available"))
+    }
+
+    /// The session's local store; `operation` names what needs it, for the error when
+    /// the session works through a daemon.
+    pub(crate) fn local_store(&self, operation: &str) -> Result<&LocalStore> {
+        match self.backend()? {
+            Backend::Local(store) => Ok(store),
+            Backend::Daemon(daemon) => Err(daemon.unsupported(operation)),
+        }
     }
 
     /// A path as the session's working directory resolves it.
@@ -504,7 +637,8 @@ impl Session {
     /// Makes everything the session wrote durable and valid: one sync, one transaction with
     /// the references the evaluator knows. A command calls it before it reports success.
     pub fn commit(&mut self) -> Result<()> {
-        if let Some(store) = &self.store {
+        // The daemon registers every object as it is added.
+        if let Some(Backend::Local(store)) = &self.backend {
             store.commit()?;
         }
         Ok(())

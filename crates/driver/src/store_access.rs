@@ -19,10 +19,11 @@ use std::sync::Arc;
 use ntop_eval::io::{EvalIO, FileType, StdIO};
 use ntop_eval::store::{GitRequest, GitResult, StoreAccess};
 use ntop_store::{
-    Derivation, FileKind, IngestionMethod, LocalStore, StoreDir, StoreMode, StorePath,
+    compute_store_path_for_path, Derivation, FileKind, IngestionMethod, LocalStore, StoreDir,
+    StoreMode, StorePath,
 };
 
-use crate::session::Environment;
+use crate::session::{DaemonStore, Environment};
 
 /// What the session learnt about the store while evaluating: every derivation it wrote or
 /// read (handed to the builder as they are, never parsed again) and the references of the
@@ -162,17 +163,293 @@ impl StoreAccess for SessionStore {
         name: &str,
         max_unpacked_size: u64,
     ) -> Result<(StorePath, ntop_store::Hash), String> {
-        let (path, hash) =
-            crate::fetch::unpack_archive(&self.store, archive, name, max_unpacked_size)?;
+        let tmp = self.store.temp_path("unpack");
+        let (path, hash) = crate::fetch::unpack_archive(
+            tmp,
+            &mut |p, n, f| self.add_tree(p, n, f),
+            archive,
+            name,
+            max_unpacked_size,
+        )?;
         self.note(&path);
         Ok((path, hash))
     }
 
     fn fetch_git(&mut self, request: &GitRequest) -> Result<GitResult, String> {
-        let result = crate::fetch::fetch_git(&self.store, request)?;
+        let tmp = self.store.temp_path("git");
+        let result = crate::fetch::fetch_git(tmp, &mut |p, n, f| self.add_tree(p, n, f), request)?;
         self.note(&result.path);
         Ok(result)
     }
+}
+
+impl SessionStore {
+    fn add_tree(
+        &self,
+        path: &Path,
+        name: &str,
+        filter: crate::fetch::Filter<'_>,
+    ) -> Result<StorePath, String> {
+        self.store
+            .add_path(path, name, IngestionMethod::Recursive, &mut |p, k| filter(p, k))
+            .map_err(|e: ntop_store::Error| e.to_string())
+    }
+}
+
+/// The evaluator's store through a Nix daemon: every object is added by the daemon (which
+/// registers it at once and keeps it with a temporary root of this connection); in
+/// read-only mode paths are computed here and nothing is sent. The daemon's objects are
+/// read where their paths say (`to_real_path` is the identity), as Nix's client reads them.
+pub(crate) struct DaemonSessionStore {
+    daemon: DaemonStore,
+    read_only: bool,
+    known: Rc<RefCell<Known>>,
+}
+
+impl DaemonSessionStore {
+    pub fn new(daemon: DaemonStore, read_only: bool, known: Rc<RefCell<Known>>) -> Self {
+        DaemonSessionStore {
+            daemon,
+            read_only,
+            known,
+        }
+    }
+
+    fn note(&mut self, path: &StorePath) {
+        if self.read_only {
+            self.known.borrow_mut().computed.insert(path.clone());
+        }
+    }
+
+    fn add_text_object(
+        &mut self,
+        name: &str,
+        contents: &[u8],
+        references: &BTreeSet<StorePath>,
+    ) -> ntop_store::Result<StorePath> {
+        if self.read_only {
+            return self
+                .daemon
+                .store_dir
+                .compute_store_path_for_text(name, contents, references);
+        }
+        let path = self
+            .daemon
+            .client
+            .borrow_mut()
+            .add_text(name, contents, references)?;
+        Ok(path)
+    }
+
+    /// Adds the NAR of `src` (with `filter`) or, flat, its bytes.
+    fn add_dump(
+        &mut self,
+        src: &Path,
+        name: &str,
+        method: IngestionMethod,
+        mut filter: &mut dyn FnMut(&Path, FileKind) -> ntop_store::Result<bool>,
+    ) -> ntop_store::Result<StorePath> {
+        if self.read_only {
+            return compute_store_path_for_path(
+                &self.daemon.store_dir,
+                src,
+                name,
+                method,
+                &mut filter,
+            );
+        }
+        let mut dump = move |w: &mut dyn io::Write| -> ntop_store::Result<()> {
+            match method {
+                IngestionMethod::Recursive => {
+                    ntop_store::nar::dump_path(src, &mut &mut *w, &mut filter)
+                }
+                IngestionMethod::Flat => {
+                    let mut file =
+                        std::fs::File::open(src).map_err(|e| io_error("opening file", src, e))?;
+                    io::copy(&mut file, w)
+                        .map(drop)
+                        .map_err(|e| io_error("reading file", src, e))
+                }
+            }
+        };
+        let (path, _) = self
+            .daemon
+            .client
+            .borrow_mut()
+            .add_to_store(name, method, &mut dump)?;
+        Ok(path)
+    }
+
+    fn add_tree(
+        &mut self,
+        path: &Path,
+        name: &str,
+        filter: crate::fetch::Filter<'_>,
+    ) -> Result<StorePath, String> {
+        self.add_dump(path, name, IngestionMethod::Recursive, filter)
+            .map_err(|e| e.to_string())
+    }
+
+    fn scratch(&self, label: &str) -> PathBuf {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        std::env::temp_dir().join(format!("ntop-{label}-{}-{n}", std::process::id()))
+    }
+}
+
+impl StoreAccess for DaemonSessionStore {
+    fn store_dir(&self) -> &StoreDir {
+        &self.daemon.store_dir
+    }
+
+    fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn add_path(
+        &mut self,
+        src: &Path,
+        name: &str,
+        method: IngestionMethod,
+        filter: &mut dyn FnMut(&Path) -> bool,
+    ) -> ntop_store::Result<StorePath> {
+        let path = self.add_dump(src, name, method, &mut |p, _| Ok(filter(p)))?;
+        self.note(&path);
+        Ok(path)
+    }
+
+    fn add_flat_bytes(&mut self, name: &str, contents: &[u8]) -> ntop_store::Result<StorePath> {
+        let path = if self.read_only {
+            let mut hasher = ntop_store::Hasher::new(ntop_store::HashAlgo::Sha256);
+            io::Write::write_all(&mut hasher, contents)
+                .map_err(|e| io_error("hashing", Path::new(name), e))?;
+            self.daemon.store_dir.make_fixed_output_path(
+                IngestionMethod::Flat,
+                &hasher.finish(),
+                name,
+                &BTreeSet::new(),
+            )?
+        } else {
+            let mut dump = |w: &mut dyn io::Write| -> ntop_store::Result<()> {
+                w.write_all(contents)
+                    .map_err(|e| io_error("sending", Path::new(name), e))
+            };
+            let (path, _) = self.daemon.client.borrow_mut().add_to_store(
+                name,
+                IngestionMethod::Flat,
+                &mut dump,
+            )?;
+            path
+        };
+        self.note(&path);
+        Ok(path)
+    }
+
+    fn add_text(
+        &mut self,
+        name: &str,
+        contents: &[u8],
+        references: &BTreeSet<StorePath>,
+    ) -> ntop_store::Result<StorePath> {
+        let path = self.add_text_object(name, contents, references)?;
+        self.known
+            .borrow_mut()
+            .refs
+            .insert(path.clone(), references.clone());
+        self.note(&path);
+        Ok(path)
+    }
+
+    fn write_derivation(&mut self, drv: &Derivation, text: &[u8]) -> ntop_store::Result<StorePath> {
+        let path = self.add_text_object(&format!("{}.drv", drv.name), text, &drv.references())?;
+        self.known
+            .borrow_mut()
+            .drvs
+            .insert(path.clone(), drv.clone());
+        self.note(&path);
+        Ok(path)
+    }
+
+    fn read_derivation(&mut self, path: &StorePath) -> ntop_store::Result<Derivation> {
+        if let Some(d) = self.known.borrow().drvs.get(path) {
+            return Ok(d.clone());
+        }
+        let d = read_daemon_derivation(&self.daemon, path)?;
+        self.known.borrow_mut().drvs.insert(path.clone(), d.clone());
+        Ok(d)
+    }
+
+    fn references(&mut self, path: &StorePath) -> ntop_store::Result<BTreeSet<StorePath>> {
+        if path.is_derivation() {
+            return Ok(self.read_derivation(path)?.references());
+        }
+        if let Some(refs) = self.known.borrow().refs.get(path) {
+            return Ok(refs.clone());
+        }
+        let info = self.daemon.client.borrow_mut().query_path_info(path)?;
+        Ok(info.map(|i| i.references).unwrap_or_default())
+    }
+
+    fn is_valid(&mut self, path: &StorePath) -> bool {
+        {
+            let known = self.known.borrow();
+            if known.computed.contains(path) || known.drvs.contains_key(path) {
+                return true;
+            }
+        }
+        // A path the evaluation relies on is kept for as long as the session's connection
+        // lives, as the daemon keeps what it adds.
+        let mut client = self.daemon.client.borrow_mut();
+        let valid = client.is_valid_path(path).unwrap_or(false);
+        if valid && !self.read_only {
+            let _ = client.add_temp_root(path);
+        }
+        valid
+    }
+
+    fn to_real_path(&self, logical: &Path) -> PathBuf {
+        logical.to_path_buf()
+    }
+
+    fn unpack_archive(
+        &mut self,
+        archive: &Path,
+        name: &str,
+        max_unpacked_size: u64,
+    ) -> Result<(StorePath, ntop_store::Hash), String> {
+        let tmp = self.scratch("unpack");
+        let (path, hash) = crate::fetch::unpack_archive(
+            tmp,
+            &mut |p, n, f| self.add_tree(p, n, f),
+            archive,
+            name,
+            max_unpacked_size,
+        )?;
+        self.note(&path);
+        Ok((path, hash))
+    }
+
+    fn fetch_git(&mut self, request: &GitRequest) -> Result<GitResult, String> {
+        let tmp = self.scratch("git");
+        let result = crate::fetch::fetch_git(tmp, &mut |p, n, f| self.add_tree(p, n, f), request)?;
+        self.note(&result.path);
+        Ok(result)
+    }
+}
+
+/// A derivation the session did not write, read from the daemon's store.
+pub(crate) fn read_daemon_derivation(
+    daemon: &DaemonStore,
+    path: &StorePath,
+) -> ntop_store::Result<Derivation> {
+    let name =
+        path.name()
+            .strip_suffix(".drv")
+            .ok_or_else(|| ntop_store::Error::BadDerivation {
+                message: format!("'{}' is not a derivation", daemon.store_dir.print(path)),
+            })?;
+    let text = daemon.client.borrow_mut().read_regular_file(path)?;
+    Derivation::from_aterm(&text, name, &daemon.store_dir)
 }
 
 /// The file that holds a logical path at or inside a store object, when it exists; any

@@ -64,6 +64,11 @@ pub enum Error {
     ReadOnly { operation: &'static str },
     /// A store URI (`local?root=…`) that cannot be used.
     BadStoreUri { uri: String, message: String },
+    /// The Nix daemon refused an operation, broke the protocol, or cannot be reached;
+    /// `message` is the daemon's own when it sent one.
+    Daemon { message: String },
+    /// An operation the store in use does not offer (the daemon has no `ntop store gc`).
+    Unsupported { operation: String, store: String },
     /// The store database failed.
     Db(crate::db::DbError),
     /// An input/output error, with what was being done and to which path.
@@ -108,6 +113,8 @@ impl Error {
             Error::UnsupportedFileType { .. } => "store::unsupported_file_type",
             Error::ReadOnly { .. } => "store::read_only",
             Error::BadStoreUri { .. } => "store::bad_store_uri",
+            Error::Daemon { .. } => "store::daemon",
+            Error::Unsupported { .. } => "store::unsupported",
             Error::Db(e) => e.code(),
             Error::Io { .. } => "store::io",
         }
@@ -187,6 +194,10 @@ impl fmt::Display for Error {
                 write!(f, "cannot {operation}: the store is opened read-only")
             }
             Error::BadStoreUri { uri, message } => write!(f, "store '{uri}': {message}"),
+            Error::Daemon { message } => write!(f, "{message}"),
+            Error::Unsupported { operation, store } => {
+                write!(f, "{operation} is not supported on {store}")
+            }
             Error::Db(e) => write!(f, "{e}"),
             Error::Io { action, path, source } => {
                 write!(f, "{action} '{}': {source}", path.display())

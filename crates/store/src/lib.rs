@@ -35,6 +35,7 @@
 
 mod aterm;
 mod canonicalise;
+pub mod daemon;
 mod db;
 mod derivation;
 mod disk;

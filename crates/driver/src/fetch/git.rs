@@ -9,13 +9,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ntop_eval::store::{GitRequest, GitResult};
-use ntop_store::{nar::FileKind, remove_tree, IngestionMethod, LocalStore};
+use ntop_store::{nar::FileKind, remove_tree};
+
+use super::AddTree;
 
 use super::extract::Extractor;
 
 /// Fetches `request` from a local repository: `rev`, else the head of `reference`, else
-/// `HEAD` — or the working tree when it differs from `HEAD`.
-pub fn fetch_git(store: &LocalStore, request: &GitRequest) -> Result<GitResult, String> {
+/// `HEAD` — or the working tree when it differs from `HEAD`. A revision is exported into
+/// the scratch directory `tmp` (removed afterwards).
+pub fn fetch_git(
+    tmp: PathBuf,
+    add: AddTree<'_>,
+    request: &GitRequest,
+) -> Result<GitResult, String> {
     let url = request
         .url
         .strip_prefix("file://")
@@ -34,7 +41,7 @@ pub fn fetch_git(store: &LocalStore, request: &GitRequest) -> Result<GitResult, 
             if !request.allow_dirty {
                 return Err(format!("Git tree '{url}' is dirty"));
             }
-            return copy_working_tree(store, &repo, request, have_commits);
+            return copy_working_tree(add, &repo, request, have_commits);
         }
     }
     let rev = match (&request.rev, &request.reference) {
@@ -52,7 +59,6 @@ pub fn fetch_git(store: &LocalStore, request: &GitRequest) -> Result<GitResult, 
         }
         (None, None) => git(&repo, &["rev-parse", "--verify", "HEAD^{commit}"])?,
     };
-    let tmp = store.temp_path("git");
     let result = (|| {
         std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
         // `git archive` writes exactly the tree of the commit; unpack it into `tmp`.
@@ -70,14 +76,7 @@ pub fn fetch_git(store: &LocalStore, request: &GitRequest) -> Result<GitResult, 
             ));
         }
         unpack_git_archive(&out.stdout, &tmp)?;
-        let path = store
-            .add_path(
-                &tmp,
-                &request.name,
-                IngestionMethod::Recursive,
-                &mut |_, _| Ok::<bool, ntop_store::Error>(true),
-            )
-            .map_err(|e| e.to_string())?;
+        let path = add(&tmp, &request.name, &mut |_, _| Ok(true))?;
         let (nar_hash, _) = ntop_store::nar::nar_hash(&tmp).map_err(|e| e.to_string())?;
         Ok((path, nar_hash))
     })();
@@ -122,7 +121,7 @@ fn is_clean(repo: &Path) -> Result<bool, String> {
 /// a tracked file (Nix 2.8's filter over `git ls-files`). No revision; `lastModified` is the
 /// time of `HEAD`'s commit (0 without commits).
 fn copy_working_tree(
-    store: &LocalStore,
+    add: AddTree<'_>,
     repo: &Path,
     request: &GitRequest,
     have_commits: bool,
@@ -153,9 +152,7 @@ fn copy_working_tree(
         }
         Ok(files.contains(rel))
     };
-    let path = store
-        .add_path(repo, &request.name, IngestionMethod::Recursive, &mut filter)
-        .map_err(|e| e.to_string())?;
+    let path = add(repo, &request.name, &mut filter)?;
     // From the working tree again, through the same filter: a read-only store (`--eval`)
     // only computes the path and holds no copy to hash.
     let mut hasher = ntop_store::Hasher::new(ntop_store::HashAlgo::Sha256);

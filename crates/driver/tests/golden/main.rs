@@ -230,11 +230,15 @@ fn nix_instantiate(
         (false, false, false, false, false, false);
     let (mut read_write, mut dry_run, mut readonly) = (false, false, false);
     let mut request = Request::default();
+    let default_store = ctx.home.join(".local/share/ntop").display().to_string();
     let mut options = SessionOptions::new(
         cwd,
         Environment::vars([
             ("HOME", ctx.home.to_str().expect("a UTF-8 HOME")),
             ("TZ", "UTC"),
+            // What `auto` would choose here, named so that the default order never reaches
+            // the machine's Nix daemon or `/nix/store`.
+            ("NTOP_STORE", &default_store),
         ]),
     );
     options.cache_home = Some(ctx.scratch.join("cache"));

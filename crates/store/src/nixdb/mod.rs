@@ -61,6 +61,10 @@ pub enum StoreUri {
     Nix(NixStoreConfig),
     /// `auto`: whatever the default is.
     Auto,
+    /// A Nix daemon (`daemon`, `unix://PATH`): its socket, and the logical store directory
+    /// the client computes paths with (`store=`, else `$NIX_STORE_DIR`, else `/nix/store`; the
+    /// protocol does not tell it).
+    Daemon { socket: PathBuf, store_dir: String },
 }
 
 impl NixStoreConfig {
@@ -80,13 +84,41 @@ impl NixStoreConfig {
             Some((scheme, query)) => (scheme, query),
             None => (uri, ""),
         };
-        if scheme != "local" && scheme != "local://" {
-            return Ok(None);
-        }
         let mut params = HashMap::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             params.insert(key.to_owned(), percent_decode(value));
+        }
+        let env_dir = |name: &str, default: &str| {
+            env(name)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let daemon_socket = match scheme {
+            "daemon" | "unix" | "unix://" => Some(crate::daemon::default_socket_path(env)),
+            _ => scheme.strip_prefix("unix://").map(PathBuf::from),
+        };
+        if let Some(socket) = daemon_socket {
+            let mut warnings: Vec<String> = params
+                .keys()
+                .filter(|k| k.as_str() != "store")
+                .map(|k| format!("unknown setting '{k}'"))
+                .collect();
+            warnings.sort();
+            let logical = match params.get("store") {
+                Some(dir) => dir.clone(),
+                None => store_dir
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| env_dir("NIX_STORE_DIR", crate::DEFAULT_STORE_DIR)),
+            };
+            let daemon = StoreUri::Daemon {
+                socket,
+                store_dir: crate::canon_path(&logical),
+            };
+            return Ok(Some((daemon, warnings)));
+        }
+        if scheme != "local" && scheme != "local://" {
+            return Ok(None);
         }
         let mut warnings = Vec::new();
         for key in params.keys() {
@@ -95,11 +127,6 @@ impl NixStoreConfig {
             }
         }
         warnings.sort();
-        let env_dir = |name: &str, default: &str| {
-            env(name)
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default.to_owned())
-        };
         let absolute = |key: &str, value: &str| -> Result<PathBuf> {
             if !value.starts_with('/') {
                 return Err(Error::BadStoreUri {
@@ -148,6 +175,20 @@ impl NixStoreConfig {
             store_dir: crate::canon_path(&logical),
         };
         Ok(Some((StoreUri::Nix(config), warnings)))
+    }
+
+    /// Whether this process may write the store: create objects in its directory and
+    /// change its state (`access(W_OK)` on both, which knows the effective user, its groups
+    /// and read-only mounts).
+    pub fn writable(&self) -> bool {
+        [&self.real_dir, &self.state_dir].iter().all(|dir| {
+            use std::os::unix::ffi::OsStrExt;
+            let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+                return false;
+            };
+            // SAFETY: `c` is a NUL-terminated path that outlives the call.
+            unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+        })
     }
 
     pub(crate) fn db_dir(&self) -> PathBuf {

@@ -42,9 +42,22 @@ impl Observer for SilentObserver {
     fn warn(&mut self, _: &str) {}
 }
 
+/// The default of [`EvalOptions::max_depth`] (`max-call-depth`). Measured on `let f = x: f
+/// (x + 1); in f 0` and `let f = x: 1 + f x; in f 0`: about 950 and 780 bytes of peak memory
+/// per level of nesting, so 80 000 levels report at 90 and 76 MB, where Nix 2.8's stack
+/// overflows at 98 and 92 MB (and after 99 600 and 73 400 calls of the usual
+/// `if n == 0 then … else f (n - 1)` forms, which take one to three levels each here).
+pub const DEFAULT_MAX_DEPTH: usize = 80_000;
+
+/// Walks into nested lists and sets (equality, comparison) have their own limit: a level
+/// costs little memory, and Nix 2.8 compares values nested a hundred thousand deep.
+pub(crate) const MAX_WALK_DEPTH: usize = 1_000_000;
+
 pub struct EvalOptions {
     pub search_path: Vec<SearchPathEntry>,
     /// Maximum nesting of evaluation; deeper programs fail with a stack-overflow error.
+    /// The default, [`DEFAULT_MAX_DEPTH`], reports runaway recursion before it uses more
+    /// memory than Nix 2.8 does when its stack overflows (`docs/performance.md`).
     pub max_depth: usize,
     pub system: String,
     pub store_dir: String,
@@ -61,7 +74,7 @@ impl Default for EvalOptions {
     fn default() -> EvalOptions {
         EvalOptions {
             search_path: Vec::new(),
-            max_depth: 1_000_000,
+            max_depth: DEFAULT_MAX_DEPTH,
             system: default_system(),
             store_dir: "/nix/store".into(),
             impure: true,
@@ -100,6 +113,8 @@ pub struct Machine {
     /// Hashes modulo of the derivations instantiated so far (Nix's `drvHashes`).
     pub(crate) drv_hashes: ntop_store::DrvHashCache,
     depth: usize,
+    /// Nesting of walks into values (`ops::nested`), against [`MAX_WALK_DEPTH`].
+    pub(crate) walk_depth: usize,
     /// Evaluation steps left before `max_steps` is exceeded (`u64::MAX` when unlimited: a
     /// budget that never runs out costs one decrement, not an `Option` test per step).
     steps_left: u64,
@@ -128,6 +143,7 @@ impl Machine {
             copied_paths: HashMap::new(),
             drv_hashes: ntop_store::DrvHashCache::new(),
             depth: 0,
+            walk_depth: 0,
             steps_left: 0,
             prefetch: None,
             code: Default::default(),

@@ -6,7 +6,8 @@
 //!
 //! Three ways to run out: one huge allocation (`genList` of 10⁹ elements), a string doubled
 //! forty times (each `+` allocates the whole string: 1 TiB at the end), and many small
-//! allocations growing to the limit (10⁸ strings).
+//! allocations growing to the limit (10⁸ strings); and, ntop's own, the evaluator's stack
+//! growing past the limit.
 
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -112,6 +113,31 @@ fn a_string_doubled_past_the_limit_is_out_of_memory() {
 #[test]
 fn many_small_allocations_past_the_limit_are_out_of_memory() {
     check("small", MANY_SMALL);
+}
+
+/// Recursion allowed to go deeper than memory allows (`max-call-depth` raised past any
+/// stack that fits): the evaluator's stack cannot grow any further, and that too is out of
+/// memory, not a crash. (Nix 2.8's stack is fixed, so it reports "stack overflow" here: no
+/// comparison.)
+#[test]
+fn stack_growth_past_the_limit_is_out_of_memory() {
+    let work = common::scratch("oom-stack");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ntop"));
+    cmd.args(["instantiate", "--eval", "--color", "never"])
+        .args(["--option", "max-call-depth", "100000000"])
+        .args(["-E", "let f = x: 1 + f x; in f 0"])
+        .arg("--store")
+        .arg(work.join("store"))
+        .env("HOME", &work)
+        .env("NIX_CONF_DIR", &work)
+        .env_remove("NIX_CONFIG")
+        .env("XDG_CACHE_HOME", work.join("cache"));
+    let out = limited(cmd);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), None, "killed by a signal: {stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr, "error: out of memory\n");
+    common::remove(&work);
 }
 
 /// The limit leaves room for ordinary work: the same command with a small list succeeds.

@@ -7,9 +7,12 @@
 //! `$TMPDIR`. Without the sandbox it runs as the slot's host ids. Its outputs end up owned
 //! by root, as before.
 //!
-//! These tests need root; run otherwise they say so and pass without checking anything.
+//! These tests need root; run otherwise they say so and pass without checking anything —
+//! except the one for a normal user's builder, which runs as uid 65534 under root and as the
+//! caller otherwise.
 
 use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -50,7 +53,27 @@ fn write_drv(work: &Path, name: &str, script: &str) -> PathBuf {
 }
 
 fn ntop(work: &Path, file: &Path, sandbox: bool, extra: &[&str]) -> Output {
+    ntop_as(None, work, file, sandbox, extra)
+}
+
+/// `ntop build`, as `user` (uid and gid) when given.
+fn ntop_as(user: Option<u32>, work: &Path, file: &Path, sandbox: bool, extra: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ntop"));
+    if let Some(id) = user {
+        // SAFETY: setgroups/setresgid/setresuid are async-signal-safe and change only the
+        // child's own credentials.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setresgid(id, id, id) != 0
+                    || libc::setresuid(id, id, id) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
     cmd.args(["build", "--color", "never", "--no-out-link"])
         .arg(file)
         .arg("--store")
@@ -97,11 +120,16 @@ fn read(dir: &Path, file: &str) -> String {
 
 /// Every file under `path` is root's.
 fn assert_root_owned(path: &Path) {
+    assert_owned_by(path, 0);
+}
+
+/// Every file under `path` is `id`'s (uid and gid).
+fn assert_owned_by(path: &Path, id: u32) {
     let meta = std::fs::symlink_metadata(path).expect("output");
-    assert_eq!((meta.uid(), meta.gid()), (0, 0), "{}", path.display());
+    assert_eq!((meta.uid(), meta.gid()), (id, id), "{}", path.display());
     if meta.is_dir() {
         for entry in std::fs::read_dir(path).expect("output dir").flatten() {
-            assert_root_owned(&entry.path());
+            assert_owned_by(&entry.path(), id);
         }
     }
 }
@@ -250,6 +278,46 @@ fn a_root_run_builder_without_the_sandbox_runs_as_the_slot_s_host_ids() {
     assert!(!Path::new("/usr/ntop-probe").exists());
     assert_root_owned(&out);
     verify(&work);
+    remove(&work);
+}
+
+/// A normal user's sandboxed builder (run as uid 65534 when the test runs as root; as the
+/// caller otherwise) is the caller mapped to root in its own user namespace, no build users
+/// involved: it cannot remount or write the host's `/usr`, its input or the store's
+/// database either, and its output is the caller's.
+#[test]
+fn a_normal_user_s_sandboxed_builder_cannot_write_outside_its_output() {
+    const NOBODY: u32 = 65534;
+    let work = scratch("normal");
+    // SAFETY: geteuid cannot fail.
+    let (user, owner) = if is_root() {
+        (Some(NOBODY), NOBODY)
+    } else {
+        (None, unsafe { libc::geteuid() })
+    };
+    let warmup = write_drv(&work, "warmup", "echo > $out");
+    if user.is_some() {
+        let status = Command::new("chown")
+            .args(["-R", &format!("{NOBODY}:{NOBODY}")])
+            .arg(&work)
+            .status()
+            .expect("running chown");
+        assert!(status.success());
+    }
+    ntop_as(user, &work, &warmup, true, &[]);
+    let db = database(&work);
+    assert!(db.exists(), "no database found under {}", work.display());
+    let file = write_drv(&work, "probe", &probe_script(&db));
+    ntop_as(user, &work, &file, true, &[]);
+    let out = output(&work, "probe");
+    assert_eq!(read(&out, "uid"), "0");
+    for probe in ["remount", "nested_remount", "usr", "input", "db"] {
+        assert_eq!(read(&out, probe), "no", "the builder could {probe}");
+    }
+    assert_eq!(read(&out, "tmp"), "yes");
+    assert!(!Path::new("/usr/ntop-probe").exists());
+    assert!(!work.join("input/ntop-probe").exists());
+    assert_owned_by(&out, owner);
     remove(&work);
 }
 

@@ -239,7 +239,7 @@ fn a_root_run_sandboxed_builder_is_an_unprivileged_build_user() {
         .collect();
     assert_eq!(map.len(), 3, "{map:?}");
     assert_eq!((map[0], map[2]), (0, 65536));
-    assert!(map[1] >= u64::from(START_ID) && (map[1] - u64::from(START_ID)) % 65536 == 0);
+    assert!(map[1] >= u64::from(START_ID) && (map[1] - u64::from(START_ID)).is_multiple_of(65536));
     for probe in ["remount", "nested_remount", "usr", "input", "db"] {
         assert_eq!(read(&out, probe), "no", "the builder could {probe}");
     }
@@ -266,7 +266,7 @@ fn a_root_run_builder_without_the_sandbox_runs_as_the_slot_s_host_ids() {
     let uid: u32 = read(&out, "uid").parse().expect("a uid");
     let gid: u32 = read(&out, "gid").parse().expect("a gid");
     assert!(
-        uid >= START_ID + 1000 && (uid - START_ID - 1000) % 65536 == 0,
+        uid >= START_ID + 1000 && (uid - START_ID - 1000).is_multiple_of(65536),
         "{uid}"
     );
     assert_eq!(gid, uid - 900);

@@ -131,7 +131,7 @@ pub const TABLE: &[Setting] = &[
     s("max-build-log-size", Int, "0", Inert("0")),
     // Nix 2.20 manual, "max-call-depth": ntop counts nested evaluations, which include calls;
     // its default is ntop's (ntop_eval::DEFAULT_MAX_DEPTH, docs/performance.md).
-    s("max-call-depth", Int, "80000", Honoured),
+    s("max-call-depth", Int, "200000", Honoured),
     s(
         "max-free",
         Int,

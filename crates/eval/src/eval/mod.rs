@@ -42,12 +42,14 @@ impl Observer for SilentObserver {
     fn warn(&mut self, _: &str) {}
 }
 
-/// The default of [`EvalOptions::max_depth`] (`max-call-depth`). Measured on `let f = x: f
-/// (x + 1); in f 0` and `let f = x: 1 + f x; in f 0`: about 950 and 780 bytes of peak memory
-/// per level of nesting, so 80 000 levels report at 90 and 76 MB, where Nix 2.8's stack
-/// overflows at 98 and 92 MB (and after 99 600 and 73 400 calls of the usual
-/// `if n == 0 then … else f (n - 1)` forms, which take one to three levels each here).
-pub const DEFAULT_MAX_DEPTH: usize = 80_000;
+/// The default of [`EvalOptions::max_depth`] (`max-call-depth`): about Nix 2.8's depth. With
+/// it, `let f = n: if n == 0 then 0 else 1 + f (n - 1)` runs up to n ≈ 67 000 (Nix 2.8: 73 400)
+/// and its tail form `… else f (n - 1)` up to ≈ 100 000 (Nix: 99 600); the golden cases that
+/// recurse 50 000 deep need about 195 000 levels. Runaway recursion (`let f = x: f (x + 1)`,
+/// `let f = x: 1 + f x`) is then reported at 200 and 170 MB of peak memory, where Nix 2.8's
+/// stack overflows at 98 and 92 MB: a level costs about 950 bytes, and lowering the limit
+/// further would refuse evaluations Nix completes (`docs/performance.md`).
+pub const DEFAULT_MAX_DEPTH: usize = 200_000;
 
 /// Walks into nested lists and sets (equality, comparison) have their own limit: a level
 /// costs little memory, and Nix 2.8 compares values nested a hundred thousand deep.

@@ -3,6 +3,11 @@
 //! The builder's standard output and error go to one pipe; a thread copies every line to the
 //! derivation's log file (`<root>/var/log/ntop/drvs/<drv>.log`), to the observer, and keeps
 //! the last lines for the error report. Standard input is `/dev/null`.
+//!
+//! When ntop runs as root, the build takes a slot of build users (`userpool`) first: the
+//! build directory is given to the build user, and the builder runs as that user — inside
+//! the sandbox's user namespace, or (without the sandbox) directly, with the store
+//! directory's group as its one supplementary group so that it can create its outputs there.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::ffi::OsString;
@@ -23,8 +28,10 @@ use crate::env::{make_env, EnvInput};
 use crate::error::{BuildError, Result};
 use crate::fds;
 use crate::interrupt;
+use crate::limits::Limits;
 use crate::sandbox::{self, SandboxPlan};
 use crate::stale;
+use crate::userpool::{self, Slot};
 use crate::{BuildConfig, Event, Observer};
 
 /// How many log lines a failure report shows.
@@ -49,6 +56,8 @@ pub struct Workspace {
     pub scratch: BTreeMap<String, PathBuf>,
     pub build_dir: PathBuf,
     pub chroot: Option<PathBuf>,
+    /// The build users' slot, held until the workspace is dropped (root's builds).
+    pub slot: Option<Slot>,
     /// Registers the build until the workspace is dropped (`stale`).
     _record: stale::Record,
 }
@@ -112,10 +121,17 @@ pub fn run(job: &Job<'_>) -> Result<Run> {
             (name.clone(), place)
         })
         .collect();
+    // SAFETY: geteuid cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let slot = match &job.config.user_pool {
+        Some(pool) if root => Some(userpool::allocate(pool)?),
+        _ => None,
+    };
     let workspace = Workspace {
         scratch,
         build_dir: build_dir.clone(),
         chroot: chroot.clone(),
+        slot,
         _record: record,
     };
     let log_file = job.store.log_path(job.drv_path);
@@ -162,6 +178,21 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
         fixed_output,
         outputs: &printed_outputs,
     })?;
+    // The build user owns its build directory (and the files `make_env` wrote there).
+    if let Some(slot) = &ws.slot {
+        chown_tree(&ws.build_dir, slot.host_uid(), slot.host_gid())?;
+    }
+    // Without the sandbox, the build user creates its outputs in the store directory
+    // itself, through the directory's group.
+    let store_group = match (&ws.slot, job.config.sandbox) {
+        (Some(slot), false) => Some(store_group_for_builders(job, slot)?),
+        _ => None,
+    };
+    let as_user = store_group.and_then(|group| {
+        let slot = ws.slot.as_ref()?;
+        Some((slot.host_uid(), slot.host_gid(), group))
+    });
+    let limits = Limits::of(job.config);
     // Outputs left by an interrupted build are removed first.
     for place in ws.scratch.values() {
         remove_tree(place).map_err(|e| BuildError::io("removing stale output", place, e))?;
@@ -194,19 +225,26 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
             store_dir: store_dir.as_str(),
             inputs: job.inputs,
             network: fixed_output,
+            build_user: ws.slot.as_ref().map(|s| s.first),
         })?),
         None => None,
     };
     // A process group of its own, which an interruption kills (`interrupt`).
     cmd.process_group(0);
     let parent = std::process::id() as libc::pid_t;
-    // SAFETY: `close_inherited`, `prctl`, `getppid` and `enter` make only async-signal-safe
-    // system calls on data prepared before the fork, as a pre_exec hook requires.
+    // SAFETY: `close_inherited`, `apply`, `become_builder`, `prctl`, `getppid` and `enter`
+    // make only async-signal-safe system calls on data prepared before the fork, as a
+    // pre_exec hook requires.
     unsafe {
         cmd.pre_exec(move || {
             fds::close_inherited()?;
+            limits.apply()?;
+            if let Some((uid, gid, group)) = as_user {
+                userpool::become_builder(uid, gid, Some(group))?;
+            }
             // The child dies with ntop, even if ntop is killed without a chance to clean up;
-            // if ntop died before this took effect, the child must not run on.
+            // if ntop died before this took effect, the child must not run on. (Set after
+            // the change of user, which clears it.)
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
             if libc::getppid() != parent {
                 libc::_exit(1);
@@ -265,6 +303,11 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
         unsafe {
             libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
         }
+        // And whatever the build user left running elsewhere (a new session escapes the
+        // group; in the sandbox the PID namespace took everything with it).
+        if let Some((uid, _, _)) = as_user {
+            userpool::kill_user(uid);
+        }
         drop(group);
         let lines = copier.join().unwrap_or_default();
         (status, lines, expired)
@@ -301,7 +344,50 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
     Err(BuildError::BuilderFailed {
         drv: drv_name,
         status: code,
+        limits: limits.describe(),
     })
+}
+
+/// Gives `dir` and everything in it to `uid`/`gid` (never following a symlink).
+fn chown_tree(dir: &Path, uid: u32, gid: u32) -> Result<()> {
+    std::os::unix::fs::lchown(dir, Some(uid), Some(gid))
+        .map_err(|e| BuildError::io("changing the owner of", dir, e))?;
+    let meta =
+        fs::symlink_metadata(dir).map_err(|e| BuildError::io("getting status of", dir, e))?;
+    if meta.is_dir() {
+        let entries = fs::read_dir(dir).map_err(|e| BuildError::io("reading directory", dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| BuildError::io("reading directory", dir, e))?;
+            chown_tree(&entry.path(), uid, gid)?;
+        }
+    }
+    Ok(())
+}
+
+/// The group through which build users create outputs in the store directory without the
+/// sandbox, as Nix's build users do through `build-users-group`: the directory's group if it
+/// is group-writable (and not root's); otherwise the directory is given to the pool's first
+/// id as a group and made `1775` (sticky: no build user can remove what it did not create).
+fn store_group_for_builders(job: &Job<'_>, slot: &Slot) -> Result<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let Some(any_output) = job.outputs.values().next() else {
+        return Ok(slot.host_gid());
+    };
+    let physical = job.store.physical_path(any_output);
+    let Some(dir) = physical.parent() else {
+        return Ok(slot.host_gid());
+    };
+    let meta = fs::metadata(dir).map_err(|e| BuildError::io("getting status of", dir, e))?;
+    if meta.mode() & 0o070 == 0o070 && meta.gid() != 0 {
+        return Ok(meta.gid());
+    }
+    let pool = job.config.user_pool.unwrap_or_default();
+    std::os::unix::fs::chown(dir, None, Some(pool.start_id))
+        .map_err(|e| BuildError::io("changing the group of", dir, e))?;
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o1775))
+        .map_err(|e| BuildError::io("setting permissions of", dir, e))?;
+    Ok(pool.start_id)
 }
 
 /// Waits for the builder to exit (`stopped` disconnects); kills its process group when it

@@ -19,6 +19,13 @@ pub enum BuildError {
     BuilderFailed {
         drv: String,
         status: i32,
+        /// The resource limits it ran under, in words (`limits`), if any.
+        limits: Option<String>,
+    },
+    /// A file of an output is owned by neither the build user nor the store's owner (a hard
+    /// link to someone else's file), as Nix refuses it.
+    InvalidOwnership {
+        path: PathBuf,
     },
     /// The builder could not be started.
     Spawn {
@@ -95,6 +102,7 @@ impl BuildError {
             BuildError::Store(e) => e.code(),
             BuildError::Io { .. } => "build::io",
             BuildError::BuilderFailed { .. } => "build::builder_failed",
+            BuildError::InvalidOwnership { .. } => "build::invalid_ownership",
             BuildError::Spawn { .. } => "build::spawn",
             BuildError::Sandbox { .. } => "build::sandbox",
             BuildError::MissingOutput { .. } => "build::missing_output",
@@ -133,8 +141,20 @@ impl fmt::Display for BuildError {
                 path,
                 source,
             } => write!(f, "{action} '{}': {source}", path.display()),
-            BuildError::BuilderFailed { drv, status } => {
-                write!(f, "builder for '{drv}' failed with exit code {status}")
+            BuildError::BuilderFailed {
+                drv,
+                status,
+                limits,
+            } => {
+                write!(f, "builder for '{drv}' failed with exit code {status}")?;
+                match limits {
+                    Some(limits) => write!(f, " (it ran under {limits})"),
+                    None => Ok(()),
+                }
+            }
+            // Nix 2.8's words.
+            BuildError::InvalidOwnership { path } => {
+                write!(f, "invalid ownership on file '{}'", path.display())
             }
             BuildError::Spawn {
                 drv,

@@ -17,6 +17,9 @@
 //! * `interrupt`: a signal kills every running builder's process group.
 //! * `stale`: what builds of dead processes left behind, found and removed.
 //! * `sandbox`: Linux namespaces and the build's file system (`docs/builder.md`).
+//! * `userpool`: build users for root's builds — a slot of ids per build, as Nix's
+//!   `auto-allocate-uids`.
+//! * `limits`: per-build memory and process limits.
 //! * `outputs`: checking, normalising, hashing, reference scanning and registering outputs.
 //! * `refs`: the reference scanner.
 //! * `store_view`: a command run with a relocated store mounted at its logical directory
@@ -27,12 +30,14 @@ mod env;
 mod error;
 mod fds;
 mod interrupt;
+mod limits;
 mod outputs;
 mod refs;
 mod sandbox;
 mod scheduler;
 mod stale;
 mod store_view;
+mod userpool;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -43,6 +48,7 @@ pub use refs::scan_references;
 pub use scheduler::build;
 pub use stale::clean_stale;
 pub use store_view::{prepare as prepare_store_view, StoreView, StoreViewPlan};
+pub use userpool::{UserPool, INSIDE_GID, INSIDE_UID, LOCK_DIR as USER_POOL_LOCK_DIR, SLOT_SIZE};
 
 use ntop_store::{Derivation, StorePath};
 
@@ -66,6 +72,14 @@ pub struct BuildConfig {
     pub timeout: Option<std::time::Duration>,
     /// Kill a builder that prints nothing for this long (Nix's `max-silent-time`).
     pub max_silent_time: Option<std::time::Duration>,
+    /// When ntop runs as root, each build runs as a build user of its own from this pool
+    /// (`auto-allocate-uids`, `start-id`, `id-count`); none: as root (the behaviour before
+    /// build users). Ignored when not root.
+    pub user_pool: Option<UserPool>,
+    /// At most this many bytes of memory per build (`build-memory-limit`; see `limits`).
+    pub memory_limit: Option<u64>,
+    /// At most this many processes per build (`build-max-processes`; see `limits`).
+    pub max_processes: Option<u64>,
 }
 
 impl Default for BuildConfig {
@@ -82,6 +96,9 @@ impl Default for BuildConfig {
                 .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from),
             timeout: None,
             max_silent_time: None,
+            user_pool: Some(UserPool::default()),
+            memory_limit: None,
+            max_processes: None,
         }
     }
 }

@@ -6,8 +6,10 @@
 //!    `..` entry, which needs write permission on the directory itself, and only root is
 //!    exempt from that (an output the builder made read-only is made writable for the
 //!    move, as Nix's `movePath` does);
-//! 3. its metadata is normalised in place (mtime 1; files 0444 or 0555, directories 0555 —
-//!    so no setuid, setgid or write bits remain);
+//! 3. its metadata is normalised in place: owned by the store's owner (a build user's files
+//!    are given back to it; a file of anyone else — a hard link to a foreign file — is
+//!    refused, as Nix refuses it), mtime 1, files 0444 or 0555, directories 0555 — so no
+//!    setuid, setgid or write bits remain;
 //! 4. its NAR is hashed and, in the same pass, scanned for the hash parts of the input
 //!    closure and of the derivation's own outputs;
 //! 5. a fixed output is checked against its declared hash (flat: the file's contents;
@@ -68,6 +70,9 @@ pub fn finish(f: &Finish<'_>) -> Result<()> {
     let mut infos = Vec::new();
     for (name, path, place) in &placed {
         let (name, path, place) = (*name, *path, place.as_path());
+        if let Some(slot) = &f.workspace.slot {
+            take_ownership(place, slot.host_uid())?;
+        }
         canonicalise_metadata(place)?;
         let mut sink = Tee {
             hasher: Hasher::new(HashAlgo::Sha256),
@@ -195,4 +200,31 @@ impl Write for Tee<'_> {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Gives everything under `path` that the build user (`builder`) owns to the store's owner
+/// (this process); anything owned by someone else is an error.
+fn take_ownership(path: &Path, builder: u32) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta =
+        fs::symlink_metadata(path).map_err(|e| BuildError::io("getting status of", path, e))?;
+    // SAFETY: geteuid and getegid cannot fail.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    if meta.uid() == builder {
+        std::os::unix::fs::lchown(path, Some(uid), Some(gid))
+            .map_err(|e| BuildError::io("changing the owner of", path, e))?;
+    } else if meta.uid() != uid {
+        return Err(BuildError::InvalidOwnership {
+            path: path.to_owned(),
+        });
+    }
+    if meta.is_dir() {
+        let entries =
+            fs::read_dir(path).map_err(|e| BuildError::io("reading directory", path, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| BuildError::io("reading directory", path, e))?;
+            take_ownership(&entry.path(), builder)?;
+        }
+    }
+    Ok(())
 }

@@ -6,7 +6,10 @@
 //! symlinks) for `/bin`, `/sbin`, `/usr` and `/lib*`. [`Prepared::enter`] then runs in the
 //! forked child, between `fork` and `exec`:
 //!
-//! 1. when not root, a user namespace mapping the caller to root;
+//! 1. a user namespace: when not root, mapping the caller to root; when root with a build
+//!    user's slot (`userpool`), mapping the slot's 65536 ids to 0…65535 — written by a helper
+//!    process left in the host namespace, since only a process with `CAP_SETUID` there may
+//!    map ids other than its own;
 //! 2. new mount, PID, IPC and UTS namespaces, and a network namespace unless the derivation
 //!    is fixed-output;
 //! 3. a second `fork`, so that the builder is PID 1 of the new PID namespace (the first child
@@ -15,7 +18,9 @@
 //!    the inputs; read-write for the build directory), `proc`, `devpts`, a `tmpfs` on
 //!    `/dev/shm`;
 //! 5. `pivot_root` into the new root, the old root detached;
-//! 6. host name `localhost`, the loopback interface up.
+//! 6. host name `localhost`, the loopback interface up;
+//! 7. with a slot: supplementary groups dropped, uid 1000 / gid 100 inside (the slot's
+//!    `first+1000` / `first+100` on the host), no capabilities, `no_new_privs` set.
 //!
 //! Everything `enter` needs is computed by `prepare` beforehand: between `fork` and `exec` of
 //! a multi-threaded program only async-signal-safe calls are allowed, so `enter` makes raw
@@ -43,6 +48,9 @@ pub struct SandboxPlan<'a> {
     pub inputs: &'a [PathBuf],
     /// Keep the host's network (fixed-output derivations).
     pub network: bool,
+    /// The first host id of the build users' slot when root builds (`userpool`): the
+    /// builder runs as uid 1000 / gid 100 of a user namespace mapping the slot.
+    pub build_user: Option<u32>,
 }
 
 /// The mounts and namespace settings, ready for the child.
@@ -52,11 +60,17 @@ pub struct Prepared {
     build_in_chroot: CString,
     network: bool,
     user_ns: Option<UserNs>,
+    /// The uid and gid (inside) the builder runs as, when they are not the ones it enters
+    /// with.
+    drop_to: Option<(u32, u32)>,
 }
 
 struct UserNs {
     uid_map: Vec<u8>,
     gid_map: Vec<u8>,
+    /// Written by a helper in the host namespace (a slot's range), rather than by the child
+    /// itself (the caller's one id, with `setgroups` denied).
+    by_helper: bool,
 }
 
 pub(crate) enum Op {
@@ -134,6 +148,15 @@ pub fn prepare(plan: &SandboxPlan<'_>) -> Result<Prepared> {
     }
     let store = root.join(plan.store_dir.trim_start_matches('/'));
     mkdir(&store)?;
+    if let Some(first) = plan.build_user {
+        // As Nix's sandbox store directory: the builder's group may create its outputs there,
+        // the sticky bit keeps it from removing the inputs' mount points.
+        let gid = first + crate::userpool::INSIDE_GID;
+        std::os::unix::fs::lchown(&store, Some(first), Some(gid))
+            .map_err(io_at("changing the owner of", &store))?;
+        fs::set_permissions(&store, fs::Permissions::from_mode(0o1775))
+            .map_err(io_at("setting permissions of", &store))?;
+    }
     for input in plan.inputs {
         let Some(base) = input.file_name() else {
             continue;
@@ -218,11 +241,16 @@ pub fn prepare(plan: &SandboxPlan<'_>) -> Result<Prepared> {
     });
     let etc = root.join("etc");
     mkdir(&etc)?;
+    // Nix 2.8's files; the build user's line only where there is one (as root).
+    let passwd = if plan.build_user.is_some() {
+        "root:x:0:0:Nix build user:/build:/noshell\n\
+         nixbld:x:1000:100:Nix build user:/build:/noshell\n\
+         nobody:x:65534:65534:Nobody:/:/noshell\n"
+    } else {
+        "root:x:0:0:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n"
+    };
     for (file, contents) in [
-        (
-            "passwd",
-            "root:x:0:0:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n",
-        ),
+        ("passwd", passwd),
         ("group", "root:x:0:\nnixbld:!:100:\nnogroup:x:65534:\n"),
         ("hosts", "127.0.0.1 localhost\n::1 localhost\n"),
     ] {
@@ -242,16 +270,28 @@ pub fn prepare(plan: &SandboxPlan<'_>) -> Result<Prepared> {
         .map_err(io_at("setting permissions of", root))?;
     // SAFETY: geteuid and getegid cannot fail.
     let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
-    let user_ns = (uid != 0).then(|| UserNs {
-        uid_map: format!("0 {uid} 1").into_bytes(),
-        gid_map: format!("0 {gid} 1").into_bytes(),
-    });
+    let size = crate::userpool::SLOT_SIZE;
+    let user_ns = match plan.build_user {
+        Some(first) => Some(UserNs {
+            uid_map: format!("0 {first} {size}").into_bytes(),
+            gid_map: format!("0 {first} {size}").into_bytes(),
+            by_helper: true,
+        }),
+        None => (uid != 0).then(|| UserNs {
+            uid_map: format!("0 {uid} 1").into_bytes(),
+            gid_map: format!("0 {gid} 1").into_bytes(),
+            by_helper: false,
+        }),
+    };
     Ok(Prepared {
         ops,
         chroot: cstr(root)?,
         build_in_chroot: c("/build"),
         network: plan.network,
         user_ns,
+        drop_to: plan
+            .build_user
+            .map(|_| (crate::userpool::INSIDE_UID, crate::userpool::INSIDE_GID)),
     })
 }
 
@@ -295,14 +335,18 @@ impl Prepared {
     /// # Safety
     /// Must only be called in a freshly forked child (a `pre_exec` hook).
     pub unsafe fn enter(&self) -> io::Result<()> {
-        if let Some(ns) = &self.user_ns {
-            check(
-                libc::unshare(libc::CLONE_NEWUSER),
-                b"unshare user namespace",
-            )?;
-            write_file(c"/proc/self/setgroups", b"deny")?;
-            write_file(c"/proc/self/uid_map", &ns.uid_map)?;
-            write_file(c"/proc/self/gid_map", &ns.gid_map)?;
+        match &self.user_ns {
+            Some(ns) if ns.by_helper => unshare_user_mapped_by_helper(ns)?,
+            Some(ns) => {
+                check(
+                    libc::unshare(libc::CLONE_NEWUSER),
+                    b"unshare user namespace",
+                )?;
+                write_file(c"/proc/self/setgroups", b"deny")?;
+                write_file(c"/proc/self/uid_map", &ns.uid_map)?;
+                write_file(c"/proc/self/gid_map", &ns.gid_map)?;
+            }
+            None => {}
         }
         let mut flags =
             libc::CLONE_NEWNS | libc::CLONE_NEWPID | libc::CLONE_NEWIPC | libc::CLONE_NEWUTS;
@@ -330,7 +374,6 @@ impl Prepared {
             libc::umount2(c".".as_ptr(), libc::MNT_DETACH),
             b"detach the old root",
         )?;
-        check(libc::chdir(self.build_in_chroot.as_ptr()), b"chdir /build")?;
         check(
             libc::sethostname(c"localhost".as_ptr(), 9),
             b"set the host name",
@@ -339,8 +382,99 @@ impl Prepared {
         if !self.network {
             loopback_up();
         }
+        if let Some((uid, gid)) = self.drop_to {
+            crate::userpool::become_builder(uid, gid, None)?;
+            // Changing credentials cleared the parent-death signal.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong);
+        }
+        check(libc::chdir(self.build_in_chroot.as_ptr()), b"chdir /build")?;
         Ok(())
     }
+}
+
+/// A new user namespace whose id maps are written by a helper: this process forks it before
+/// unsharing (so the helper stays in the host namespace, with root's `CAP_SETUID` there),
+/// unshares, tells the helper to write `/proc/<pid>/{uid,gid}_map`, and waits for its answer.
+/// `setgroups` stays allowed, so the builder can drop root's supplementary groups. For a
+/// forked child: async-signal-safe calls only, no allocation.
+unsafe fn unshare_user_mapped_by_helper(ns: &UserNs) -> io::Result<()> {
+    let mut go = [0; 2];
+    let mut done = [0; 2];
+    check(
+        libc::pipe2(go.as_mut_ptr(), libc::O_CLOEXEC),
+        b"create a pipe",
+    )?;
+    check(
+        libc::pipe2(done.as_mut_ptr(), libc::O_CLOEXEC),
+        b"create a pipe",
+    )?;
+    let me = libc::getpid();
+    let helper = check(libc::fork(), b"fork the id-mapping helper")?;
+    if helper == 0 {
+        libc::close(go[1]);
+        libc::close(done[0]);
+        let mut byte = 0u8;
+        let ok = libc::read(go[0], (&raw mut byte).cast(), 1) == 1
+            && write_proc_file(me, b"uid_map", &ns.uid_map).is_ok()
+            && write_proc_file(me, b"gid_map", &ns.gid_map).is_ok();
+        let answer = [u8::from(ok)];
+        libc::write(done[1], answer.as_ptr().cast(), 1);
+        libc::_exit(0);
+    }
+    libc::close(go[0]);
+    libc::close(done[1]);
+    let unshared = check(
+        libc::unshare(libc::CLONE_NEWUSER),
+        b"unshare user namespace",
+    );
+    if unshared.is_ok() {
+        libc::write(go[1], b"x".as_ptr().cast(), 1);
+    }
+    libc::close(go[1]);
+    let mut answer = 0u8;
+    let n = libc::read(done[0], (&raw mut answer).cast(), 1);
+    libc::close(done[0]);
+    libc::waitpid(helper, std::ptr::null_mut(), 0);
+    unshared?;
+    if n != 1 || answer != 1 {
+        let err = io::Error::from_raw_os_error(libc::EPERM);
+        report(b"map the build user's ids", b"", &err);
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// Writes `/proc/<pid>/<name>`, the path formatted on the stack.
+unsafe fn write_proc_file(pid: libc::pid_t, name: &[u8], contents: &[u8]) -> io::Result<()> {
+    let mut path = [0u8; 64];
+    let mut len = 0;
+    let mut put = |bytes: &[u8]| {
+        for &b in bytes {
+            if len < path.len() - 1 {
+                path[len] = b;
+                len += 1;
+            }
+        }
+    };
+    put(b"/proc/");
+    let mut digits = [0u8; 12];
+    let mut n = pid.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    put(&digits[i..]);
+    put(b"/");
+    put(name);
+    // The buffer is zeroed and `len` stops one short of its end: a NUL terminates the path.
+    let path = std::ffi::CStr::from_bytes_until_nul(&path)
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    write_file(path, contents)
 }
 
 impl Op {
@@ -472,7 +606,7 @@ pub(crate) unsafe fn check_at(
 }
 
 /// Writes `ntop sandbox: <what><path>: errno <n>` to standard error without allocating.
-unsafe fn report(what: &[u8], path: &[u8], err: &io::Error) {
+pub(crate) unsafe fn report(what: &[u8], path: &[u8], err: &io::Error) {
     let put = |b: &[u8]| {
         libc::write(2, b.as_ptr().cast(), b.len());
     };

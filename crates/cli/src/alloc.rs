@@ -8,6 +8,14 @@
 //!
 //! [`configure`] sets mimalloc's options for a process that allocates hundreds of megabytes and
 //! then exits; see `docs/performance.md` ("The allocator") for what was measured.
+//!
+//! **Memory exhaustion ends the process as Nix ends it**: "error: out of memory" and exit
+//! status 1 (Nix catches `std::bad_alloc` at the top). Rust's default reaction to a failed
+//! allocation is an abort (status 134, a core dump), and the hook that would change it
+//! (`std::alloc::set_alloc_error_hook`) is unstable, so the allocator itself reports a null
+//! block: no caller of ours recovers from one (nothing uses `try_reserve`). The stack
+//! growth of the evaluator (`stacker`) panics when it cannot map a new segment; the panic
+//! hook in `main.rs` turns that into the same report ([`is_out_of_memory_panic`]).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
@@ -44,26 +52,62 @@ fn plain(layout: &Layout) -> bool {
     layout.align() <= PLAIN_ALIGN && layout.align() <= layout.size()
 }
 
+/// Reports exhausted memory and exits with status 1, as Nix does. Allocates nothing and
+/// runs no destructors or exit handlers (they might allocate).
+#[cold]
+#[inline(never)]
+pub fn out_of_memory() -> ! {
+    const MESSAGE: &[u8] = b"error: out of memory\n";
+    // SAFETY: write(2) of a static buffer and _exit have no memory-safety preconditions.
+    unsafe {
+        libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+        libc::_exit(1)
+    }
+}
+
+/// Whether a panic message is one of those that mean memory ran out rather than a bug:
+/// `stacker` failing to map a new stack segment, or a thread that could not be created.
+pub fn is_out_of_memory_panic(message: &str) -> bool {
+    [
+        "mmap failed to allocate stack",
+        "mprotect/mmap failed",
+        "failed to spawn thread",
+        "Cannot allocate memory",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
+/// `block`, or the out-of-memory exit if it is null.
+#[inline(always)]
+fn checked(block: *mut u8) -> *mut u8 {
+    if block.is_null() {
+        out_of_memory();
+    }
+    block
+}
+
 // SAFETY: every function forwards to the matching mimalloc function with the size and (where
 // the plain function would not guarantee it) the alignment of the layout; memory is always
-// released with `mi_free`, which accepts blocks from either family.
+// released with `mi_free`, which accepts blocks from either family. A null block never
+// reaches the caller: the process exits instead (Rust layouts of size 0 never get here).
 unsafe impl GlobalAlloc for MiMalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if plain(&layout) {
+        checked(if plain(&layout) {
             mi::mi_malloc(layout.size()) as *mut u8
         } else {
             mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-        }
+        })
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if plain(&layout) {
+        checked(if plain(&layout) {
             mi::mi_zalloc(layout.size()) as *mut u8
         } else {
             mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
-        }
+        })
     }
 
     #[inline]
@@ -73,10 +117,12 @@ unsafe impl GlobalAlloc for MiMalloc {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if layout.align() <= PLAIN_ALIGN && layout.align() <= new_size {
-            mi::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
-        } else {
-            mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8
-        }
+        checked(
+            if layout.align() <= PLAIN_ALIGN && layout.align() <= new_size {
+                mi::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
+            } else {
+                mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8
+            },
+        )
     }
 }

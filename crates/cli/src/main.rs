@@ -16,8 +16,13 @@ const MAIN_STACK: usize = 256 * 1024 * 1024;
 
 fn main() {
     alloc::configure();
-    // A panic is a bug in ntop: say so plainly, without a Rust backtrace.
+    // A panic is a bug in ntop: say so plainly, without a Rust backtrace. Memory running out
+    // (a stack segment or a thread that could not be mapped) is not: it is reported as Nix
+    // reports it.
     std::panic::set_hook(Box::new(|info| {
+        if alloc::is_out_of_memory_panic(&info.to_string()) {
+            alloc::out_of_memory();
+        }
         eprintln!("error: internal error in ntop (this is a bug, please report it): {info}");
     }));
     // Arguments are bytes, as Nix takes them: a file name or an `--argstr` value need not
@@ -30,7 +35,7 @@ fn main() {
         .name("ntop".into())
         .stack_size(MAIN_STACK)
         .spawn(move || ntop_cli::run(argv))
-        .expect("spawning the main thread");
+        .unwrap_or_else(|_| alloc::out_of_memory());
     let code = handle.join().unwrap_or(101);
     std::process::exit(code);
 }

@@ -114,12 +114,25 @@ pub fn build(args: BuildArgs) -> i32 {
             .int(name)
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
     };
+    // What was set, else the table's default (Nix's numbers); a value beyond the ids that
+    // exist is the largest.
+    let u32_setting = |name: &str| {
+        let value: u64 = settings.get(name).parse().unwrap_or(0);
+        u32::try_from(value).unwrap_or(u32::MAX)
+    };
     let options = BuildOptions {
         jobs: usize_setting("max-jobs"),
         // `cores = 0` is every core, as in Nix.
         cores: usize_setting("cores").filter(|&n| n > 0),
         timeout: settings.int("timeout"),
         max_silent_time: settings.int("max-silent-time"),
+        user_pool: Some(ntop_driver::UserPool {
+            start_id: u32_setting("start-id"),
+            id_count: u32_setting("id-count"),
+        }),
+        no_build_users: !settings.bool("auto-allocate-uids"),
+        memory_limit: settings.int("build-memory-limit"),
+        max_processes: settings.int("build-max-processes"),
         keep_failed: settings.bool("keep-failed"),
         keep_going: settings.bool("keep-going"),
         no_sandbox,

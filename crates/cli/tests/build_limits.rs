@@ -145,3 +145,88 @@ fn the_timeout_setting_leaves_evaluation_alone() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "2\n");
     remove(&work);
 }
+
+/// `build-memory-limit` and `build-max-processes` are ntop's own settings (no Nix has them;
+/// `docs/builder.md`): a builder over its limit fails as a failed builder does in Nix —
+/// status 100, "builder for '…' failed with exit code N" — here with the limits it ran
+/// under named, and leaves no output.
+fn assert_failed_under(out: &Output, name: &str, limit: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(100), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(&format!("-{name}.drv' failed with exit code")))
+        .unwrap_or_else(|| panic!("no failure line for {name}:\n{stderr}"));
+    assert!(line.contains(&format!("(it ran under {limit}")), "{line}");
+}
+
+/// Allocates `mb` megabytes in one piece (Python: an interpreter whose failure to allocate
+/// is a clean `MemoryError`, status 1).
+fn allocate(mb: u32) -> String {
+    format!("/usr/bin/python3 -c 'bytearray({mb} * 1024 * 1024)' && echo done > $out")
+}
+
+#[test]
+fn a_builder_over_its_memory_limit_fails_and_leaves_nothing() {
+    if !Path::new("/usr/bin/python3").exists() {
+        eprintln!("skipping: needs /usr/bin/python3");
+        return;
+    }
+    let work = scratch("memory");
+    let limit = ["--option", "build-memory-limit", "300000000"];
+    let (out, _) = build(&work, "greedy", &allocate(400), &limit);
+    assert_failed_under(
+        &out,
+        "greedy",
+        "build-memory-limit = 300000000 (bytes of address space per process)",
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("MemoryError"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(outputs_named(&work, "greedy"), Vec::<PathBuf>::new());
+    // Within the limit, the same builder succeeds.
+    let (out, _) = build(&work, "modest", &allocate(20), &limit);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(outputs_named(&work, "modest").len(), 1);
+    remove(&work);
+}
+
+#[test]
+fn a_builder_over_its_process_limit_fails_and_leaves_nothing() {
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        // RLIMIT_NPROC counts every process of a non-root caller, not only the build's.
+        eprintln!("skipping: the process limit is the build's own only for root's builds");
+        return;
+    }
+    let work = scratch("procs");
+    let limit = ["--option", "build-max-processes", "4"];
+    // Within the limit: the shell and two children.
+    let (out, _) = build(
+        &work,
+        "calm",
+        "set -e; for i in 1 2; do /bin/sleep 0.2 & done; wait; echo done > $out",
+        &limit,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(outputs_named(&work, "calm").len(), 1);
+    let (out, _) = build(
+        &work,
+        "forky",
+        "set -e; for i in 1 2 3 4 5 6 7 8; do /bin/sleep 1 & done; wait; echo done > $out",
+        &limit,
+    );
+    assert_failed_under(&out, "forky", "build-max-processes = 4");
+    assert_eq!(outputs_named(&work, "forky"), Vec::<PathBuf>::new());
+    remove(&work);
+}

@@ -44,6 +44,8 @@ mod store_access;
 pub use error::{Error, Result};
 pub use instantiate::{AutoArg, DrvOutput, Input, InstantiateMode, Request, ValueFormat};
 pub use maintenance::{GcSummary, PathInfoReport, StoreHandle, VerifySummary};
+/// The build users' pool of root's builds (`auto-allocate-uids`, `start-id`, `id-count`).
+pub use ntop_builder::UserPool;
 /// Interruption (SIGINT, SIGTERM, SIGHUP): kills the running builders, and a running build
 /// then fails with `build::interrupted` (`ntop_builder`'s `interrupt` module).
 pub use ntop_builder::{building, interrupt, interrupted};

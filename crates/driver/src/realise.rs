@@ -41,6 +41,15 @@ pub struct BuildOptions {
     pub timeout: Option<u64>,
     /// Kill a builder silent for this many seconds (`max-silent-time`; 0 or none: never).
     pub max_silent_time: Option<u64>,
+    /// As root, build as users allocated from `start-id`/`id-count` (`auto-allocate-uids`;
+    /// none: the builder's defaults, Nix's numbers).
+    pub user_pool: Option<ntop_builder::UserPool>,
+    /// Build as root (`auto-allocate-uids = false`).
+    pub no_build_users: bool,
+    /// Bytes of memory per build (`build-memory-limit`; 0 or none: no limit).
+    pub memory_limit: Option<u64>,
+    /// Processes per build (`build-max-processes`; 0 or none: no limit).
+    pub max_processes: Option<u64>,
     pub keep_failed: bool,
     pub keep_going: bool,
     pub no_sandbox: bool,
@@ -116,6 +125,14 @@ impl Session {
         let seconds = |s: Option<u64>| s.filter(|&n| n > 0).map(std::time::Duration::from_secs);
         config.timeout = seconds(options.timeout);
         config.max_silent_time = seconds(options.max_silent_time);
+        if let Some(pool) = options.user_pool {
+            config.user_pool = Some(pool);
+        }
+        if options.no_build_users {
+            config.user_pool = None;
+        }
+        config.memory_limit = options.memory_limit.filter(|&n| n > 0);
+        config.max_processes = options.max_processes.filter(|&n| n > 0);
         let adapter = Adapter {
             observer,
             store: &store,

@@ -85,10 +85,17 @@ pub const TABLE: &[Setting] = &[
     s("allowed-impure-host-deps", List, "", Inert("")),
     s("allowed-uris", List, "", Inert("")),
     s("allowed-users", List, "*", Inert("*")),
+    // Nix 2.13 manual, "auto-allocate-uids" (default false there, behind an experimental
+    // feature): ntop's builds run by root always take build users from the pool unless set
+    // to false (crates/builder/src/userpool.rs).
+    s("auto-allocate-uids", Bool, "true", Honoured),
     s("auto-optimise-store", Bool, "false", Inert("false")),
     s("bash-prompt", Str, "", Inert("")),
     s("bash-prompt-suffix", Str, "", Inert("")),
     s("build-hook", Str, "", Inert("")),
+    // ntop's own (no Nix version has them): per-build limits, 0 = none (docs/builder.md).
+    s("build-max-processes", Int, "0", Honoured),
+    s("build-memory-limit", Int, "0", Honoured),
     s("build-poll-interval", Int, "5", Inert("5")),
     s("build-users-group", Str, "", Inert("")),
     s("builders", Str, "", Inert("")),
@@ -111,6 +118,7 @@ pub const TABLE: &[Setting] = &[
     s("hashed-mirrors", List, "", Inert("")),
     s("http-connections", Int, "25", Inert("25")),
     s("http2", Bool, "true", Inert("true")),
+    s("id-count", Int, "8388608", Honoured), // Nix 2.13 manual, "id-count"
     s("ignored-acls", List, "", Inert("")),
     s("impersonate-linux-26", Bool, "false", Inert("false")),
     s("keep-build-log", Bool, "true", Inert("true")),
@@ -121,8 +129,9 @@ pub const TABLE: &[Setting] = &[
     s("keep-outputs", Bool, "false", Inert("false")),
     s("log-lines", Int, "10", Inert("10")),
     s("max-build-log-size", Int, "0", Inert("0")),
-    // Nix 2.20 manual, "max-call-depth": ntop counts nested evaluations, which include calls.
-    s("max-call-depth", Int, "1000000", Honoured),
+    // Nix 2.20 manual, "max-call-depth": ntop counts nested evaluations, which include calls;
+    // its default is ntop's (ntop_eval::DEFAULT_MAX_DEPTH, docs/performance.md).
+    s("max-call-depth", Int, "200000", Honoured),
     s(
         "max-free",
         Int,
@@ -164,7 +173,8 @@ pub const TABLE: &[Setting] = &[
     s("secret-key-files", List, "", Inert("")),
     s("show-trace", Bool, "false", Honoured),
     s("stalled-download-timeout", Int, "300", Inert("300")),
-    s("store", Str, "auto", Honoured), // read by SessionOptions::store_location
+    s("start-id", Int, "872415232", Honoured), // Nix 2.13 manual, "start-id"
+    s("store", Str, "auto", Honoured),         // read by SessionOptions::store_location
     s("substitute", Bool, "true", Inert("false")),
     s("substituters", List, "https://cache.nixos.org/", Inert("")),
     s("sync-before-registering", Bool, "false", Inert("true")),

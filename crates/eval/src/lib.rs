@@ -36,7 +36,9 @@ pub mod value;
 pub mod xml;
 
 pub use error::{ErrorKind, EvalError, EvalResult};
-pub use eval::{CoerceMode, EvalOptions, Machine, Observer, SearchPathEntry, SilentObserver};
+pub use eval::{
+    CoerceMode, EvalOptions, Machine, Observer, SearchPathEntry, SilentObserver, DEFAULT_MAX_DEPTH,
+};
 pub use lower::canonicalize_lexically;
 pub use store::StoreAccess;
 pub use value::Value;

@@ -88,6 +88,7 @@ impl TestStore {
             tmp_dir: self.dir.join("tmp"),
             timeout: None,
             max_silent_time: None,
+            ..BuildConfig::default()
         }
     }
 

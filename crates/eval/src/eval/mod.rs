@@ -43,9 +43,24 @@ impl Observer for SilentObserver {
     fn warn(&mut self, _: &str) {}
 }
 
+/// The default of [`EvalOptions::max_depth`] (`max-call-depth`): about Nix 2.8's depth. With
+/// it, `let f = n: if n == 0 then 0 else 1 + f (n - 1)` runs up to n ≈ 67 000 (Nix 2.8: 73 400)
+/// and its tail form `… else f (n - 1)` up to ≈ 100 000 (Nix: 99 600); the golden cases that
+/// recurse 50 000 deep need about 195 000 levels. Runaway recursion (`let f = x: f (x + 1)`,
+/// `let f = x: 1 + f x`) is then reported at 200 and 170 MB of peak memory, where Nix 2.8's
+/// stack overflows at 98 and 92 MB: a level costs about 950 bytes, and lowering the limit
+/// further would refuse evaluations Nix completes (`docs/performance.md`).
+pub const DEFAULT_MAX_DEPTH: usize = 200_000;
+
+/// Walks into nested lists and sets (equality, comparison) have their own limit: a level
+/// costs little memory, and Nix 2.8 compares values nested a hundred thousand deep.
+pub(crate) const MAX_WALK_DEPTH: usize = 1_000_000;
+
 pub struct EvalOptions {
     pub search_path: Vec<SearchPathEntry>,
     /// Maximum nesting of evaluation; deeper programs fail with a stack-overflow error.
+    /// The default, [`DEFAULT_MAX_DEPTH`], reports runaway recursion before it uses more
+    /// memory than Nix 2.8 does when its stack overflows (`docs/performance.md`).
     pub max_depth: usize,
     pub system: String,
     pub store_dir: String,
@@ -62,7 +77,7 @@ impl Default for EvalOptions {
     fn default() -> EvalOptions {
         EvalOptions {
             search_path: Vec::new(),
-            max_depth: 1_000_000,
+            max_depth: DEFAULT_MAX_DEPTH,
             system: default_system(),
             store_dir: "/nix/store".into(),
             impure: true,
@@ -101,6 +116,8 @@ pub struct Machine {
     /// Hashes modulo of the derivations instantiated so far (Nix's `drvHashes`).
     pub(crate) drv_hashes: ntop_store::DrvHashCache,
     depth: usize,
+    /// Nesting of walks into values (`ops::nested`), against [`MAX_WALK_DEPTH`].
+    pub(crate) walk_depth: usize,
     /// Evaluation steps left before `max_steps` is exceeded (`u64::MAX` when unlimited: a
     /// budget that never runs out costs one decrement, not an `Option` test per step).
     steps_left: u64,
@@ -129,6 +146,7 @@ impl Machine {
             copied_paths: HashMap::new(),
             drv_hashes: ntop_store::DrvHashCache::new(),
             depth: 0,
+            walk_depth: 0,
             steps_left: 0,
             prefetch: None,
             code: Default::default(),

@@ -279,20 +279,22 @@ impl Machine {
     }
 
     /// One level of a walk into a list or set (equality, comparison): counted against the
-    /// depth limit of evaluation and run on a stack grown when it runs low, as evaluation
-    /// is, so that values nested a million deep compare or fail with a stack-overflow
-    /// error instead of overflowing the Rust stack (Nix 2.8 reports "stack overflow").
+    /// walks' depth limit (`MAX_WALK_DEPTH`, apart from evaluation's: a level of a walk costs
+    /// far less memory than one of evaluation) and run on a stack grown when it runs low, as
+    /// evaluation is, so that values nested a million deep compare or fail with a
+    /// stack-overflow error instead of overflowing the Rust stack (Nix 2.8 reports "stack
+    /// overflow").
     fn nested<T>(
         &mut self,
         span: Span,
         f: impl FnOnce(&mut Machine) -> EvalResult<T>,
     ) -> EvalResult<T> {
-        if self.depth >= self.options.max_depth {
+        if self.walk_depth >= super::MAX_WALK_DEPTH {
             return Err(EvalError::new(ErrorKind::StackOverflow, span));
         }
-        self.depth += 1;
+        self.walk_depth += 1;
         let result = stacker::maybe_grow(super::RED_ZONE, super::STACK_SEGMENT, || f(self));
-        self.depth -= 1;
+        self.walk_depth -= 1;
         result
     }
 

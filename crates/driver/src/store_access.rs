@@ -191,7 +191,9 @@ impl SessionStore {
         filter: crate::fetch::Filter<'_>,
     ) -> Result<StorePath, String> {
         self.store
-            .add_path(path, name, IngestionMethod::Recursive, &mut |p, k| filter(p, k))
+            .add_path(path, name, IngestionMethod::Recursive, &mut |p, k| {
+                filter(p, k)
+            })
             .map_err(|e: ntop_store::Error| e.to_string())
     }
 }

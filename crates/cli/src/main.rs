@@ -15,7 +15,11 @@ static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 const MAIN_STACK: usize = 256 * 1024 * 1024;
 
 fn main() {
-    alloc::configure();
+    // The subcommand is the first argument that is not an option (`ntop [-v] lsp`).
+    let subcommand = std::env::args_os()
+        .skip(1)
+        .find(|a| !a.as_encoded_bytes().starts_with(b"-"));
+    alloc::configure(subcommand.is_some_and(|a| a == "lsp"));
     // A panic is a bug in ntop: say so plainly, without a Rust backtrace. Memory running out
     // (a stack segment or a thread that could not be mapped) is not: it is reported as Nix
     // reports it.

@@ -219,3 +219,33 @@ fn allocator_skips_its_exit_walk_unless_told_otherwise() {
         "MIMALLOC_DESTROY_ON_EXIT=0 no longer restores the exit hook"
     );
 }
+
+/// An evaluation keeps the memory it frees for its own reuse rather than handing it back to
+/// the kernel and faulting it in again (`alloc::configure`): building and dropping a large set
+/// once made mimalloc purge hundreds of times (and the kernel zero each page again), which
+/// its statistics count (printed from the exit hook, re-enabled here).
+#[test]
+fn allocator_keeps_freed_memory_for_reuse() {
+    let out = Command::new(ntop())
+        .args([
+            "instantiate",
+            "--eval",
+            "-E",
+            "builtins.length (builtins.attrNames (builtins.listToAttrs \
+             (builtins.genList (i: { name = toString i; value = i; }) 300000)))",
+        ])
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
+        .env("MIMALLOC_SHOW_STATS", "1")
+        .env("MIMALLOC_DESTROY_ON_EXIT", "0")
+        .env_remove("MIMALLOC_PURGE_DELAY")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "300000");
+    let stats = String::from_utf8_lossy(&out.stderr);
+    let purges = stats
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("purges"))
+        .unwrap_or_else(|| panic!("no purge count in mimalloc's statistics:\n{stats}"));
+    assert_eq!(purges.trim_start_matches([' ', ':']).trim(), "0", "{stats}");
+}

@@ -5,8 +5,9 @@ use std::rc::Rc;
 use super::Machine;
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
-use crate::ir::{Expr, Lambda, Param};
+use crate::ir::{Expr, Formals, Lambda, Param};
 use crate::source::Span;
+use crate::symbol::Symbol;
 use crate::thunk::Thunk;
 use crate::value::{Closure, PrimOpApp, Value};
 
@@ -15,12 +16,9 @@ impl Machine {
     /// forced.
     pub fn call(&mut self, function: Value, arg: Value, span: Span) -> EvalResult<Value> {
         match function {
-            Value::Lambda(c) => self.call_lambda(&c, arg, span).map_err(|e| {
-                e.with_frame(
-                    Some(span),
-                    format!("while calling {}", describe_lambda(c.lambda)),
-                )
-            }),
+            Value::Lambda(c) => self
+                .call_lambda(&c, arg, span)
+                .map_err(|e| calling(e, c.lambda, span)),
             Value::PrimOp(op) => {
                 if op.arity == 1 {
                     (op.func)(self, &[arg], span)
@@ -31,16 +29,7 @@ impl Machine {
                     })))
                 }
             }
-            Value::PrimOpApp(app) => {
-                let mut args = Vec::with_capacity(app.args.len() + 1);
-                args.extend(app.args.iter().cloned());
-                args.push(arg);
-                if args.len() == app.op.arity {
-                    (app.op.func)(self, &args, span)
-                } else {
-                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
-                }
-            }
+            Value::PrimOpApp(app) => self.call_partial(&app, arg, span),
             Value::Attrs(ref a) => match a.get(crate::sym!("__functor")) {
                 Some(functor) => {
                     let functor = functor.clone();
@@ -65,6 +54,19 @@ impl Machine {
                 },
                 span,
             )),
+        }
+    }
+
+    /// A builtin applied to one more argument: called once it has them all.
+    #[inline(never)]
+    fn call_partial(&mut self, app: &PrimOpApp, arg: Value, span: Span) -> EvalResult<Value> {
+        let mut args = Vec::with_capacity(app.args.len() + 1);
+        args.extend(app.args.iter().cloned());
+        args.push(arg);
+        if args.len() == app.op.arity {
+            (app.op.func)(self, &args, span)
+        } else {
+            Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
         }
     }
 
@@ -100,12 +102,8 @@ impl Machine {
     ) -> EvalResult<Value> {
         let outer = Env::single(first, &closure.env);
         let frame = Env::single(second, &outer);
-        self.eval(inner.body, &frame).map_err(|e| {
-            e.with_frame(
-                Some(span),
-                format!("while calling {}", describe_lambda(inner)),
-            )
-        })
+        self.eval(inner.body, &frame)
+            .map_err(|e| calling(e, inner, span))
     }
 
     /// A thunk for `function arg`, evaluated only when demanded.
@@ -117,63 +115,88 @@ impl Machine {
         let lambda = closure.lambda;
         let frame = match &lambda.param {
             Param::Ident(_) => Env::single(arg, &closure.env),
-            Param::Formals(formals) => {
-                let arg = self.force(&arg, span)?;
-                let attrs = self.expect_attrs(&arg, span).map_err(|e| {
-                    e.with_label(lambda.span, "the function expects a set of arguments")
-                })?;
-                let frame = Env::new(lambda.frame_size as usize, &closure.env);
-                for (i, formal) in formals.entries.iter().enumerate() {
-                    let value = match attrs.get(formal.name) {
-                        Some(v) => v.clone(),
-                        None => match formal.default {
-                            Some(d) => self.maybe_thunk(d, &frame),
-                            None => {
-                                return Err(EvalError::new(
-                                    ErrorKind::MissingArgument {
-                                        function: describe_lambda(lambda),
-                                        name: formal.name.to_string(),
-                                    },
-                                    span,
-                                )
-                                .with_label(lambda.span, "the function is defined here"));
-                            }
-                        },
-                    };
-                    frame.set(i, value);
-                }
-                if !formals.ellipsis {
-                    for name in attrs.names() {
-                        if !formals.entries.iter().any(|f| f.name == name) {
-                            let suggestions = crate::suggest::similar_names(
-                                name.as_str(),
-                                formals.entries.iter().map(|f| f.name.as_str()),
-                            );
-                            let mut err = EvalError::new(
-                                ErrorKind::UnexpectedArgument {
-                                    function: describe_lambda(lambda),
-                                    name: name.to_string(),
-                                },
-                                span,
-                            )
-                            .with_label(lambda.span, "the function is defined here");
-                            if !suggestions.is_empty() {
-                                err = err.with_note(format!(
-                                    "did you mean '{}'?",
-                                    suggestions.join("' or '")
-                                ));
-                            }
-                            return Err(err);
-                        }
-                    }
-                }
-                if formals.at.is_some() {
-                    frame.set(formals.entries.len(), arg);
-                }
-                frame
-            }
+            Param::Formals(formals) => self.formals_frame(closure, formals, arg, span)?,
         };
         self.eval(lambda.body, &frame)
+    }
+    /// The frame of a call of a lambda with formals (`{ a, b ? 1, ... }@args: …`): kept out
+    /// of `call`, whose stack frame every call pays, with its error reports.
+    #[inline(never)]
+    fn formals_frame(
+        &mut self,
+        closure: &Closure,
+        formals: &Formals,
+        arg: Value,
+        span: Span,
+    ) -> EvalResult<Rc<Env>> {
+        let lambda = closure.lambda;
+        let arg = self.force(&arg, span)?;
+        let attrs = self
+            .expect_attrs(&arg, span)
+            .map_err(|e| e.with_label(lambda.span, "the function expects a set of arguments"))?;
+        let frame = Env::new(lambda.frame_size as usize, &closure.env);
+        for (i, formal) in formals.entries.iter().enumerate() {
+            let value = match (attrs.get(formal.name), formal.default) {
+                (Some(v), _) => v.clone(),
+                (None, Some(d)) => self.maybe_thunk(d, &frame),
+                (None, None) => return Err(missing_argument(lambda, formal.name, span)),
+            };
+            frame.set(i, value);
+        }
+        if !formals.ellipsis {
+            if let Some(name) = attrs
+                .names()
+                .find(|&name| !formals.entries.iter().any(|f| f.name == name))
+            {
+                return Err(unexpected_argument(lambda, formals, name, span));
+            }
+        }
+        if formals.at.is_some() {
+            frame.set(formals.entries.len(), arg);
+        }
+        Ok(frame)
+    }
+}
+
+/// The frame an error gets when it leaves a lambda called at `span`.
+#[cold]
+fn calling(e: EvalError, lambda: &Lambda, span: Span) -> EvalError {
+    e.with_frame(
+        Some(span),
+        format!("while calling {}", describe_lambda(lambda)),
+    )
+}
+
+#[cold]
+fn missing_argument(lambda: &Lambda, name: Symbol, span: Span) -> EvalError {
+    EvalError::new(
+        ErrorKind::MissingArgument {
+            function: describe_lambda(lambda),
+            name: name.to_string(),
+        },
+        span,
+    )
+    .with_label(lambda.span, "the function is defined here")
+}
+
+#[cold]
+fn unexpected_argument(lambda: &Lambda, formals: &Formals, name: Symbol, span: Span) -> EvalError {
+    let suggestions = crate::suggest::similar_names(
+        name.as_str(),
+        formals.entries.iter().map(|f| f.name.as_str()),
+    );
+    let err = EvalError::new(
+        ErrorKind::UnexpectedArgument {
+            function: describe_lambda(lambda),
+            name: name.to_string(),
+        },
+        span,
+    )
+    .with_label(lambda.span, "the function is defined here");
+    if suggestions.is_empty() {
+        err
+    } else {
+        err.with_note(format!("did you mean '{}'?", suggestions.join("' or '")))
     }
 }
 

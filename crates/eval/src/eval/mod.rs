@@ -47,9 +47,10 @@ impl Observer for SilentObserver {
 /// it, `let f = n: if n == 0 then 0 else 1 + f (n - 1)` runs up to n ≈ 67 000 (Nix 2.8: 73 400)
 /// and its tail form `… else f (n - 1)` up to ≈ 100 000 (Nix: 99 600); the golden cases that
 /// recurse 50 000 deep need about 195 000 levels. Runaway recursion (`let f = x: f (x + 1)`,
-/// `let f = x: 1 + f x`) is then reported at 200 and 170 MB of peak memory, where Nix 2.8's
-/// stack overflows at 98 and 92 MB: a level costs about 950 bytes, and lowering the limit
-/// further would refuse evaluations Nix completes (`docs/performance.md`).
+/// `let f = x: 1 + f x`) is then reported at 113 and 123 MB of peak memory, where Nix 2.8's
+/// stack overflows at 98 and 92 MB: a level costs about 500 bytes (the hot evaluator
+/// functions keep their cold paths out of line to keep their stack frames small), and
+/// lowering the limit further would refuse evaluations Nix completes (`docs/performance.md`).
 pub const DEFAULT_MAX_DEPTH: usize = 200_000;
 
 /// Walks into nested lists and sets (equality, comparison) have their own limit: a level
@@ -250,49 +251,9 @@ impl Machine {
                 lambda: l,
                 env: env.clone(),
             }))),
-            Expr::Call(c) => {
-                let mut f = self.eval(c.function, env)?;
-                // A builtin given all its arguments at once is called directly, without the
-                // partial applications in between.
-                if let Value::PrimOp(op) = f {
-                    match (op.arity, c.args) {
-                        (2, [a, b]) => {
-                            let args = [self.maybe_thunk(a, env), self.maybe_thunk(b, env)];
-                            return (op.func)(self, &args, c.span);
-                        }
-                        (3, [a, b, d]) => {
-                            let args = [
-                                self.maybe_thunk(a, env),
-                                self.maybe_thunk(b, env),
-                                self.maybe_thunk(d, env),
-                            ];
-                            return (op.func)(self, &args, c.span);
-                        }
-                        _ => {}
-                    }
-                }
-                let mut rest = c.args;
-                while let Some((first, tail)) = rest.split_first() {
-                    if let (Value::Lambda(closure), Some(second)) = (&f, tail.first()) {
-                        if let Some(inner) = call::curried(closure) {
-                            let a = self.maybe_thunk(first, env);
-                            let b = self.maybe_thunk(second, env);
-                            f = self.enter_curried(closure, inner, a, b, c.span)?;
-                            rest = &tail[1..];
-                            continue;
-                        }
-                    }
-                    let arg = self.maybe_thunk(first, env);
-                    f = self.call(f, arg, c.span)?;
-                    rest = tail;
-                }
-                Ok(f)
-            }
+            Expr::Call(c) => self.eval_call(c, env),
             Expr::Attrs(a) => self.eval_attrs(a, env),
-            Expr::List(items) => {
-                let values = items.iter().map(|e| self.maybe_thunk(e, env)).collect();
-                Ok(Value::list(values))
-            }
+            Expr::List(items) => Ok(self.eval_list(items, env)),
             Expr::Select(s) => self.eval_select(s, env),
             Expr::HasAttr(h) => self.eval_has_attr(h, env),
             Expr::Let(l) => {
@@ -315,20 +276,7 @@ impl Machine {
                     self.eval(i.otherwise, env)
                 }
             }
-            Expr::Assert(a) => {
-                let cond = self.eval(a.cond, env)?;
-                if self.expect_bool(&cond, a.span)? {
-                    self.eval(a.body, env)
-                } else {
-                    // The keyword is the place (where Nix reports it); the condition is
-                    // what failed.
-                    let keyword = Span::new(a.span.file, a.span.start, a.span.start + 6);
-                    let home = self.io.get_env("HOME").map(std::path::PathBuf::from);
-                    let text = crate::show::show_span(a.cond_span, a.base_dir, home.as_deref());
-                    Err(EvalError::new(ErrorKind::AssertionFailed(text), keyword)
-                        .with_label(a.cond_span, "this is false"))
-                }
-            }
+            Expr::Assert(a) => self.eval_assert(a, env),
             Expr::Not(e, span) => {
                 let v = self.eval(e, env)?;
                 Ok(Value::Bool(!self.expect_bool(&v, *span)?))
@@ -337,6 +285,90 @@ impl Machine {
             Expr::Concat(c) => self.eval_concat(c, env),
             Expr::CurPos(span) => Ok(self.position_attrs(*span)),
         }
+    }
+
+    /// A call `f a b …`.
+    #[inline(always)]
+    fn eval_call(&mut self, c: &Call, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut f = self.eval(c.function, env)?;
+        // A builtin given all its arguments at once is called directly, without the
+        // partial applications in between.
+        if let Value::PrimOp(op) = f {
+            if op.arity == c.args.len() && matches!(op.arity, 2 | 3) {
+                return self.call_primop_saturated(op, c, env);
+            }
+        }
+        let mut rest = c.args;
+        while let Some((first, tail)) = rest.split_first() {
+            if let (Value::Lambda(closure), Some(second)) = (&f, tail.first()) {
+                if let Some(inner) = call::curried(closure) {
+                    let a = self.maybe_thunk(first, env);
+                    let b = self.maybe_thunk(second, env);
+                    f = self.enter_curried(closure, inner, a, b, c.span)?;
+                    rest = &tail[1..];
+                    continue;
+                }
+            }
+            let arg = self.maybe_thunk(first, env);
+            f = self.call(f, arg, c.span)?;
+            rest = tail;
+        }
+        Ok(f)
+    }
+
+    /// A list literal: each element stored as `maybe_thunk` stores it.
+    #[inline(never)]
+    fn eval_list(&self, items: &[ExprRef], env: &Rc<Env>) -> Value {
+        Value::list(items.iter().map(|e| self.maybe_thunk(e, env)).collect())
+    }
+
+    /// A builtin of two or three arguments given all of them at once: called directly,
+    /// without the partial applications in between.
+    #[inline(never)]
+    fn call_primop_saturated(
+        &mut self,
+        op: &'static crate::builtins::PrimOp,
+        c: &Call,
+        env: &Rc<Env>,
+    ) -> EvalResult<Value> {
+        match c.args {
+            [a, b] => {
+                let args = [self.maybe_thunk(a, env), self.maybe_thunk(b, env)];
+                (op.func)(self, &args, c.span)
+            }
+            [a, b, d] => {
+                let args = [
+                    self.maybe_thunk(a, env),
+                    self.maybe_thunk(b, env),
+                    self.maybe_thunk(d, env),
+                ];
+                (op.func)(self, &args, c.span)
+            }
+            _ => unreachable!("only called with two or three arguments"),
+        }
+    }
+
+    /// `assert cond; body`. Out of line, as every arm that builds an error is: `eval_inner`
+    /// is inlined into `eval_node`, whose stack frame is paid on every level of nesting, so
+    /// it must hold only what the common arms need.
+    #[inline(never)]
+    fn eval_assert(&mut self, a: &Assert, env: &Rc<Env>) -> EvalResult<Value> {
+        let cond = self.eval(a.cond, env)?;
+        if self.expect_bool(&cond, a.span)? {
+            self.eval(a.body, env)
+        } else {
+            Err(self.assertion_failed(a))
+        }
+    }
+
+    #[cold]
+    fn assertion_failed(&self, a: &Assert) -> EvalError {
+        // The keyword is the place (where Nix reports it); the condition is what failed.
+        let keyword = Span::new(a.span.file, a.span.start, a.span.start + 6);
+        let home = self.io.get_env("HOME").map(std::path::PathBuf::from);
+        let text = crate::show::show_span(a.cond_span, a.base_dir, home.as_deref());
+        EvalError::new(ErrorKind::AssertionFailed(text), keyword)
+            .with_label(a.cond_span, "this is false")
     }
 
     /// What a container stores for `expr`: literals and variables directly (as Nix's
@@ -404,6 +436,7 @@ impl Machine {
     }
 
     /// `{ file, line, column }` for `__curPos` and `unsafeGetAttrPos`.
+    #[inline(never)]
     pub fn position_attrs(&self, span: Span) -> Value {
         let src = crate::source::source(span.file);
         let (line, col) = src.line_col(span.start);
@@ -416,6 +449,8 @@ impl Machine {
 
     // Type expectations, with Nix's messages.
 
+    #[cold]
+    #[inline(never)]
     pub fn type_error(&self, expected: &'static str, found: &Value, span: Span) -> EvalError {
         EvalError::new(
             ErrorKind::TypeMismatch {

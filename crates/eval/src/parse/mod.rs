@@ -27,16 +27,53 @@ pub fn parse(file: FileId, text: &str) -> Result<Ast, Vec<SyntaxError>> {
     parse_fast(text).map_err(|f| describe_failure(file, text, f))
 }
 
-/// rnix's parser takes time quadratic in nesting depth: a text nested deeper than this is
-/// described by our parser alone (its first error is where Nix's would be too).
+/// rnix's parser takes time quadratic in nesting depth (rowan's node cache rehashes every
+/// cached node's whole subtree when its table grows): a text nested deeper than this — in
+/// brackets, or in a chain such as `"a" + "a" + …` or `f a a …` — is described by our parser
+/// alone (its first error is where Nix's would be too).
 pub const MAX_RNIX_DEPTH: u32 = 4096;
+
+/// How much of the text after the first syntax error rnix reads to find further errors.
+pub const RNIX_WINDOW: usize = 16 << 10;
+
+/// Where the text rnix reads ends, and up to where its errors count: [`RNIX_WINDOW`] bytes
+/// past `error_end`, extended to the end of that line when it is near, so that rnix does not
+/// stop inside a token; the whole text if that is nearer.
+fn window(text: &str, error_end: usize) -> (usize, usize) {
+    const LINE_SLACK: usize = 4 << 10;
+    let from = error_end.saturating_add(RNIX_WINDOW);
+    if from >= text.len() {
+        return (text.len(), text.len());
+    }
+    let mut cut = from;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let line_end = text.as_bytes()[cut..]
+        .iter()
+        .take(LINE_SLACK)
+        .position(|&b| b == b'\n')
+        .map_or(cut, |i| cut + i);
+    (line_end, cut)
+}
 
 /// The errors to report for a text our parser rejected: rnix's, mapped to Nix's positions and
 /// messages; ours when rnix (whose grammar is a little looser) accepts the text, or when the
 /// text is too deeply nested for rnix to parse in reasonable time.
+///
+/// rnix reads only a window of the text after the first error ([`RNIX_WINDOW`]): the text our
+/// parser never reached may be nested arbitrarily deep (`"a" + "a" + …` for a megabyte), and
+/// what rnix finds there only adds to the count of further errors.
 pub fn describe_failure(file: FileId, text: &str, failure: Failure) -> Vec<SyntaxError> {
     if failure.depth <= MAX_RNIX_DEPTH {
-        let errors = crate::syntax::with_parsed(file, text, |p| p.errors.clone());
+        let (cut, counted) = window(text, failure.end as usize);
+        let errors = crate::syntax::with_parsed(file, &text[..cut], |p| p.errors.clone());
+        // A cut text ends early: its errors at the cut (an unexpected end of file, a token
+        // cut short) are not the file's.
+        let errors: Vec<_> = errors
+            .into_iter()
+            .filter(|e| cut == text.len() || (e.span.start as usize) < counted)
+            .collect();
         if !errors.is_empty() {
             return errors;
         }

@@ -25,7 +25,8 @@ pub struct Failure {
     pub end: u32,
     pub code: &'static str,
     pub message: String,
-    /// How deeply the input was nested where the parser got to.
+    /// How deeply the input was nested where the parser got to, as a syntax tree nests it
+    /// (operator and application chains count one level per link).
     pub depth: u32,
 }
 
@@ -61,11 +62,14 @@ pub fn parse(src: &str) -> Result<Ast, Failure> {
             p.ast.root = Some(root);
             Ok(p.ast)
         }
-        Ok(_) => Err(p.unexpected()),
-        Err(mut f) => {
-            f.depth = p.max_depth;
-            Err(f)
-        }
+        Ok(_) => Err(Failure {
+            depth: p.max_depth,
+            ..p.unexpected()
+        }),
+        Err(f) => Err(Failure {
+            depth: p.max_depth,
+            ..f
+        }),
     }
 }
 
@@ -497,6 +501,9 @@ impl<'s> Parser<'s> {
         // The precedence of the non-associative operator just applied: another of the same
         // precedence right after it is a syntax error.
         let mut nonassoc: Option<u8> = None;
+        // Each operator wraps the tree built so far: a left-associative chain nests as deep
+        // as it is long in a syntax tree (rnix's), though it costs us no recursion.
+        let mut chain = self.depth;
         loop {
             if self.cur.kind == Tok::Question {
                 if HAS_ATTR_PREC < min {
@@ -509,6 +516,8 @@ impl<'s> Parser<'s> {
                     .attr_span(*self.ast.attrs(path).last().expect("a path"));
                 let span = self.ast.span(lhs).to(end);
                 lhs = self.node(Node::HasAttr { expr: lhs, path }, span);
+                chain = chain.saturating_add(1);
+                self.max_depth = self.max_depth.max(chain);
                 continue;
             }
             let Some((op, prec, assoc)) = binary_op(self.cur.kind) else {
@@ -528,6 +537,8 @@ impl<'s> Parser<'s> {
             nonassoc = (assoc == Assoc::None).then_some(prec);
             let span = self.ast.span(lhs).to(self.ast.span(rhs));
             lhs = self.node(Node::Binary { op, lhs, rhs }, span);
+            chain = chain.saturating_add(1);
+            self.max_depth = self.max_depth.max(chain);
         }
         Ok(lhs)
     }
@@ -539,10 +550,14 @@ impl<'s> Parser<'s> {
 
     fn expr_app(&mut self) -> Parse<NodeId> {
         let mut function = self.expr_select()?;
+        // As for operators: `f a b c …` nests one application node per argument.
+        let mut chain = self.depth;
         while self.starts_select() {
             let arg = self.expr_select()?;
             let span = self.ast.span(function).to(self.ast.span(arg));
             function = self.node(Node::Apply { function, arg }, span);
+            chain = chain.saturating_add(1);
+            self.max_depth = self.max_depth.max(chain);
         }
         Ok(function)
     }

@@ -539,7 +539,7 @@ fn visit(
         return Ok(true);
     }
     // A set's identity, as Nix's `done` set of bindings has it.
-    if !seen.insert(std::rc::Rc::as_ptr(a) as usize) {
+    if !seen.insert(a.as_ptr() as usize) {
         return Ok(false);
     }
     match a.get(sym!("name")) {

@@ -50,7 +50,7 @@ fn print_into(out: &mut Bytes, v: &Value, seen: &mut HashSet<usize>) {
         Value::String(s) => escape_bytes(&mut out.0, s.as_bytes()),
         Value::Path(p) => out.0.extend_from_slice(p.as_os_str().as_encoded_bytes()),
         Value::Attrs(a) => {
-            if !a.is_empty() && !seen.insert(Rc::as_ptr(a) as usize) {
+            if !a.is_empty() && !seen.insert(a.as_ptr() as usize) {
                 out.push_str("«repeated»");
                 return;
             }

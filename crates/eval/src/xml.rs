@@ -18,7 +18,7 @@ use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::Machine;
 use crate::ir::Param;
 use crate::source::Span;
-use crate::value::{Attrs, Context, Value};
+use crate::value::{AttrSet, Context, Value};
 
 /// How to print.
 #[derive(Clone, Copy, Debug)]
@@ -188,7 +188,7 @@ fn value(
 fn show_attrs(
     m: &mut Machine,
     w: &mut Writer,
-    a: &Attrs,
+    a: &AttrSet,
     span: Span,
     config: XmlConfig,
     ctx: &mut Context,
@@ -219,7 +219,7 @@ fn show_attrs(
 }
 
 /// Nix's `isDerivation`: a set whose `type` is the string `"derivation"` (forcing `type`).
-fn is_derivation(m: &mut Machine, a: &Attrs, span: Span) -> EvalResult<bool> {
+fn is_derivation(m: &mut Machine, a: &AttrSet, span: Span) -> EvalResult<bool> {
     let Some(t) = a.get(crate::sym!("type")) else {
         return Ok(false);
     };

@@ -6,7 +6,7 @@ use crate::eval::Machine;
 use crate::source::Span;
 use crate::symbol::Symbol;
 use crate::thunk::Thunk;
-use crate::value::{AttrEntry, Attrs, Value};
+use crate::value::{AttrEntry, AttrSet, Attrs, Value};
 
 pub static PRIMOPS: &[PrimOp] = &[
     PrimOp {
@@ -127,7 +127,7 @@ fn get_attr(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
 fn remove_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let set = m.force_attrs(&a[0], s)?;
     let names = m.force_list(&a[1], s)?;
-    let mut out = (*set).clone();
+    let mut out = set.to_attrs();
     for n in names.iter() {
         let n = name_arg(m, n, s)?;
         out.remove(n);
@@ -184,22 +184,22 @@ fn intersect_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
 fn map_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
     let set = m.force_attrs(&a[1], s)?;
     let f = a[0].clone();
-    let entries = set
-        .entries()
-        .iter()
-        .map(|e| {
-            let name = Value::String(e.name.to_nix_string());
-            let thunk = Thunk::apply2(f.clone(), name, e.value.clone(), s);
-            // Positions are not carried over: the values are new (nixpkgs' module tests
-            // expect `mapAttrs` to discard them, as current Nix does).
-            AttrEntry {
-                name: e.name,
-                value: Value::Thunk(thunk),
-                pos: None,
-            }
-        })
-        .collect();
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    let entries = set.entries().iter().map(|e| {
+        let name = Value::String(e.name.to_nix_string());
+        let thunk = Thunk::apply2(f.clone(), name, e.value.clone(), s);
+        // Positions are not carried over: the values are new (nixpkgs' module tests
+        // expect `mapAttrs` to discard them, as current Nix does).
+        AttrEntry {
+            name: e.name,
+            value: Value::Thunk(thunk),
+            pos: None,
+        }
+    });
+    Ok(Value::Attrs(AttrSet::from_sorted_exact(
+        set.len(),
+        None,
+        entries,
+    )))
 }
 
 fn cat_attrs(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
@@ -225,19 +225,17 @@ fn zip_attrs_with(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {
         }
     }
     let f = a[0].clone();
-    let entries = groups
-        .into_iter()
-        .map(|(name, values)| {
-            let name_v = Value::String(name.to_nix_string());
-            let thunk = Thunk::apply2(f.clone(), name_v, Value::list(values), s);
-            AttrEntry {
-                name,
-                value: Value::Thunk(thunk),
-                pos: None,
-            }
-        })
-        .collect();
-    Ok(Value::attrs(Attrs::from_sorted(entries)))
+    let len = groups.len();
+    let entries = groups.into_iter().map(|(name, values)| {
+        let name_v = Value::String(name.to_nix_string());
+        let thunk = Thunk::apply2(f.clone(), name_v, Value::list(values), s);
+        AttrEntry {
+            name,
+            value: Value::Thunk(thunk),
+            pos: None,
+        }
+    });
+    Ok(Value::Attrs(AttrSet::from_sorted_exact(len, None, entries)))
 }
 
 fn unsafe_get_attr_pos(m: &mut Machine, a: &[Value], s: Span) -> EvalResult<Value> {

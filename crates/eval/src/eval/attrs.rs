@@ -9,7 +9,7 @@ use crate::ir::*;
 use crate::source::Span;
 use crate::symbol::Symbol;
 use crate::thunk::Thunk;
-use crate::value::{AttrEntry, Attrs, Value};
+use crate::value::{AttrEntry, AttrSet, Attrs, Value};
 
 impl Machine {
     pub(super) fn eval_attrs(&mut self, a: &AttrsExpr, env: &Rc<Env>) -> EvalResult<Value> {
@@ -26,6 +26,20 @@ impl Machine {
         } else {
             None
         };
+        if overrides_index.is_none() && b.dynamics.is_empty() {
+            // The common case: the set is its static bindings, written straight into place.
+            let sources = self.inherit_sources(b, &scope);
+            let recursive = a.recursive;
+            let entries = b.statics.iter().enumerate().map(|(i, st)| {
+                let entry = self.static_entry(st, &sources, &scope);
+                if recursive {
+                    scope.set(i, entry.value.clone());
+                }
+                entry
+            });
+            let set = AttrSet::from_sorted_exact(b.statics.len(), Some(a.span), entries);
+            return Ok(Value::Attrs(set));
+        }
         let mut attrs = match overrides_index {
             None => Attrs::from_sorted(self.static_values(b, &scope, a.recursive)).with_pos(a.span),
             Some(index) => self.overridden_values(b, &scope, index, a.span)?,
@@ -71,7 +85,7 @@ impl Machine {
             .collect();
         // Filled once `__overrides` is evaluated; until then the bindings are the originals, as
         // in Nix, where the overrides are evaluated before the frame is updated.
-        let overrides: Rc<std::cell::OnceCell<Rc<Attrs>>> = Rc::default();
+        let overrides: Rc<std::cell::OnceCell<AttrSet>> = Rc::default();
         let mut entries = Vec::with_capacity(b.statics.len());
         for (i, st) in b.statics.iter().enumerate() {
             let original = match &st.value {
@@ -120,31 +134,46 @@ impl Machine {
 
     /// The values of the static bindings; for recursive bindings also stored in `scope`.
     fn static_values(&mut self, b: &Bindings, scope: &Rc<Env>, recursive: bool) -> Vec<AttrEntry> {
-        let sources: Vec<Value> = b
-            .inherit_sources
-            .iter()
-            .map(|e| self.maybe_thunk(e, scope))
-            .collect();
+        let sources = self.inherit_sources(b, scope);
         let mut entries = Vec::with_capacity(b.statics.len() + b.dynamics.len());
         for (i, st) in b.statics.iter().enumerate() {
-            let value = match &st.value {
-                BindingValue::Expr(e) | BindingValue::Inherit(e) => self.maybe_thunk(e, scope),
-                BindingValue::InheritFrom { source, span } => Value::Thunk(Thunk::select(
-                    sources[*source as usize].clone(),
-                    st.name,
-                    *span,
-                )),
-            };
+            let entry = self.static_entry(st, &sources, scope);
             if recursive {
-                scope.set(i, value.clone());
+                scope.set(i, entry.value.clone());
             }
-            entries.push(AttrEntry {
-                name: st.name,
-                value,
-                pos: Some(st.span),
-            });
+            entries.push(entry);
         }
         entries
+    }
+
+    /// The sets `inherit (e) …` takes from, each suspended once for all its names.
+    fn inherit_sources(&mut self, b: &Bindings, scope: &Rc<Env>) -> Vec<Value> {
+        b.inherit_sources
+            .iter()
+            .map(|e| self.maybe_thunk(e, scope))
+            .collect()
+    }
+
+    /// A static binding's attribute: its value suspended in `scope`.
+    fn static_entry(
+        &mut self,
+        st: &crate::ir::StaticBinding,
+        sources: &[Value],
+        scope: &Rc<Env>,
+    ) -> AttrEntry {
+        let value = match &st.value {
+            BindingValue::Expr(e) | BindingValue::Inherit(e) => self.maybe_thunk(e, scope),
+            BindingValue::InheritFrom { source, span } => Value::Thunk(Thunk::select(
+                sources[*source as usize].clone(),
+                st.name,
+                *span,
+            )),
+        };
+        AttrEntry {
+            name: st.name,
+            value,
+            pos: Some(st.span),
+        }
     }
 
     /// The name an attribute-path component denotes.

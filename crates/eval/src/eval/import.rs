@@ -158,7 +158,7 @@ impl Machine {
     /// `scopedImport scope path`: the names of `scope` are visible in the file, before builtins.
     pub fn scoped_import(
         &mut self,
-        scope: &crate::value::Attrs,
+        scope: &crate::value::AttrSet,
         path: &Path,
         span: Span,
     ) -> EvalResult<Value> {

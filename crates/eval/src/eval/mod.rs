@@ -27,7 +27,7 @@ use crate::ir::*;
 use crate::source::Span;
 use crate::symbol::Symbol;
 use crate::thunk::Thunk;
-use crate::value::{AttrEntry, Attrs, Closure, NixString, Value};
+use crate::value::{AttrEntry, AttrSet, Attrs, Closure, NixString, Value};
 
 /// How the evaluator reports `builtins.trace` and warnings; the CLI prints them.
 pub trait Observer {
@@ -476,7 +476,7 @@ impl Machine {
         }
     }
 
-    pub fn expect_attrs(&self, v: &Value, span: Span) -> EvalResult<Rc<Attrs>> {
+    pub fn expect_attrs(&self, v: &Value, span: Span) -> EvalResult<AttrSet> {
         match v {
             Value::Attrs(a) => Ok(a.clone()),
             other => Err(self.type_error("a set", other, span)),
@@ -517,7 +517,7 @@ impl Machine {
         self.expect_int(&v, span)
     }
 
-    pub fn force_attrs(&mut self, v: &Value, span: Span) -> EvalResult<Rc<Attrs>> {
+    pub fn force_attrs(&mut self, v: &Value, span: Span) -> EvalResult<AttrSet> {
         let v = self.force(v, span)?;
         self.expect_attrs(&v, span)
     }
@@ -567,7 +567,7 @@ impl Machine {
     ) -> EvalResult<()> {
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || match v {
             Value::Attrs(a) => {
-                if !seen.insert(Rc::as_ptr(a) as usize) {
+                if !seen.insert(a.as_ptr() as usize) {
                     return Ok(());
                 }
                 for e in a.entries() {

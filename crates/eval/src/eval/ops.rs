@@ -299,7 +299,7 @@ impl Machine {
     }
 
     /// True for sets with `type = "derivation"`.
-    pub fn is_derivation(&mut self, attrs: &crate::value::Attrs, span: Span) -> EvalResult<bool> {
+    pub fn is_derivation(&mut self, attrs: &crate::value::AttrSet, span: Span) -> EvalResult<bool> {
         match attrs.get(crate::sym!("type")) {
             Some(t) => {
                 let t = t.clone();
@@ -354,9 +354,9 @@ impl Machine {
 /// printing can observe).
 pub fn update(
     l: &Value,
-    la: &Rc<crate::value::Attrs>,
+    la: &crate::value::AttrSet,
     r: &Value,
-    ra: &Rc<crate::value::Attrs>,
+    ra: &crate::value::AttrSet,
 ) -> Value {
     if ra.is_empty() {
         return l.clone();
@@ -364,5 +364,5 @@ pub fn update(
     if la.is_empty() {
         return r.clone();
     }
-    Value::Attrs(Rc::new(la.update(ra)))
+    Value::Attrs(la.update(ra))
 }

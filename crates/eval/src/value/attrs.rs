@@ -26,6 +26,19 @@ pub struct Attrs {
 
 const LINEAR_SCAN_MAX: usize = 8;
 
+/// Where `name` is in `entries` (sorted by name), or where it would be inserted.
+#[inline]
+pub(super) fn position(entries: &[AttrEntry], name: Symbol) -> Result<usize, usize> {
+    if entries.len() <= LINEAR_SCAN_MAX {
+        for (i, e) in entries.iter().enumerate() {
+            if e.name == name {
+                return Ok(i);
+            }
+        }
+    }
+    entries.binary_search_by(|e| e.name.cmp(&name))
+}
+
 impl Attrs {
     pub fn new() -> Attrs {
         Attrs::default()
@@ -77,14 +90,7 @@ impl Attrs {
     }
 
     fn position(&self, name: Symbol) -> Result<usize, usize> {
-        if self.entries.len() <= LINEAR_SCAN_MAX {
-            for (i, e) in self.entries.iter().enumerate() {
-                if e.name == name {
-                    return Ok(i);
-                }
-            }
-        }
-        self.entries.binary_search_by(|e| e.name.cmp(&name))
+        position(&self.entries, name)
     }
 
     pub fn get(&self, name: Symbol) -> Option<&Value> {
@@ -121,36 +127,6 @@ impl Attrs {
     pub fn push_sorted(&mut self, name: Symbol, value: Value, pos: Option<Span>) {
         debug_assert!(self.entries.last().is_none_or(|e| e.name < name));
         self.entries.push(AttrEntry { name, value, pos });
-    }
-
-    /// `self // other`: a linear merge of two sorted sets; `other` wins.
-    pub fn update(&self, other: &Attrs) -> Attrs {
-        let (a, b) = (&self.entries, &other.entries);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].name.cmp(&b[j].name) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push(b[j].clone());
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        Attrs {
-            entries: out,
-            pos: None,
-        }
     }
 
     pub fn remove(&mut self, name: Symbol) {

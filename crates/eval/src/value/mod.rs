@@ -5,9 +5,11 @@
 //! environments) hold values that may still be [`Thunk`]s; `Machine::force` turns them into
 //! weak-head-normal form. Laziness itself lives only in `thunk.rs`.
 
+mod attr_set;
 mod attrs;
 mod string;
 
+pub use attr_set::AttrSet;
 pub use attrs::{AttrEntry, Attrs};
 pub use string::{nul_shown, Context, NixString};
 
@@ -27,7 +29,7 @@ pub enum Value {
     String(NixString),
     /// An absolute, canonical path (interpolated path prefixes may carry a trailing slash).
     Path(Rc<PathBuf>),
-    Attrs(Rc<Attrs>),
+    Attrs(AttrSet),
     List(Rc<Vec<Value>>),
     Lambda(Rc<Closure>),
     PrimOp(&'static PrimOp),
@@ -78,7 +80,7 @@ impl Value {
     }
 
     pub fn attrs(a: Attrs) -> Value {
-        Value::Attrs(Rc::new(a))
+        Value::Attrs(AttrSet::from(a))
     }
 
     /// A list value. Every empty list is one shared allocation: the module system builds
@@ -141,7 +143,7 @@ impl Value {
     /// even when it contains functions, which lets `[ f ] == [ f ]` hold for one `f`.
     pub fn ptr_eq(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
+            (Value::Attrs(a), Value::Attrs(b)) => AttrSet::ptr_eq(a, b),
             (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
             (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),
             (Value::PrimOp(a), Value::PrimOp(b)) => std::ptr::eq(*a, *b),

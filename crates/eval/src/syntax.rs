@@ -54,10 +54,22 @@ pub fn with_parsed<R>(file: FileId, text: &str, f: impl FnOnce(&Parsed) -> R) ->
 }
 
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let parse = rnix::Root::parse(text);
-    if parse.errors().is_empty() {
+    let cut = nesting_cut(text);
+    let parse = rnix::Root::parse(&text[..cut.map_or(text.len(), |c| c as usize)]);
+    let root = parse.tree();
+    // A text cut short for nesting: what rnix found from the cut on is not the file's.
+    let rnix_errors: Vec<_> = match cut {
+        None => parse.errors().to_vec(),
+        Some(cut) => parse
+            .errors()
+            .iter()
+            .filter(|e| error_start(e).is_some_and(|at| at < cut))
+            .cloned()
+            .collect(),
+    };
+    if rnix_errors.is_empty() {
         return Parsed {
-            root: parse.tree(),
+            root,
             errors: Vec::new(),
         };
     }
@@ -79,17 +91,165 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         .unwrap_or(0)
         .min(end_offset);
     let end = Span::new(file, last_token_end, last_token_end);
-    let mut errors: Vec<SyntaxError> = parse
-        .errors()
+    let mut errors: Vec<SyntaxError> = rnix_errors
         .iter()
         .map(|e| refine(text, convert_error(file, end, e)))
         .collect();
     // rnix reports some errors twice or out of order; keep the first at each position.
     errors.sort_by_key(|e| (e.span.start, e.span.end));
     errors.dedup_by(|b, a| a.span.start == b.span.start);
-    Parsed {
-        root: parse.tree(),
-        errors,
+    Parsed { root, errors }
+}
+
+/// Where an rnix error starts; `None` for an unexpected end of input.
+fn error_start(e: &rnix::ParseError) -> Option<u32> {
+    use rnix::ParseError as P;
+    match e {
+        P::Unexpected(r)
+        | P::UnexpectedExtra(r)
+        | P::UnexpectedWanted(_, r, _)
+        | P::UnexpectedDoubleBind(r)
+        | P::DuplicatedArgs(r, _) => Some(r.start().into()),
+        _ => None,
+    }
+}
+
+/// Where rnix must stop reading `text` (see [`NestingGuard`]), if anywhere.
+fn nesting_cut(text: &str) -> Option<u32> {
+    let mut guard = NestingGuard::new();
+    let mut offset = 0u32;
+    for (kind, token) in rnix::tokenize(text) {
+        // Inside a string, only interpolations nest.
+        if !matches!(
+            kind,
+            SyntaxKind::TOKEN_WHITESPACE
+                | SyntaxKind::TOKEN_COMMENT
+                | SyntaxKind::TOKEN_STRING_CONTENT
+        ) {
+            guard.see(kind);
+            if guard.nesting() > crate::parse::MAX_RNIX_DEPTH {
+                return Some(offset);
+            }
+        }
+        offset = offset.saturating_add(token.len() as u32);
+    }
+    None
+}
+
+/// An estimate of how deep rnix's tree nests at each token than rnix can parse in reasonable
+/// (rnix must stop reading where it gets too deep to parse in reasonable time). rnix's tree
+/// (rowan's) costs time quadratic in its depth: its node cache rehashes
+/// whole subtrees as it grows (32 s for a chain of 100 000 `+`). Depth there comes from
+/// brackets, and from chains that nest one node per link — operators, applications,
+/// selections, lambdas, `with` and `assert` — so this estimates it as the open brackets plus
+/// the links since the last `=` or `,` at the innermost one (a list's elements are not
+/// links). Real code stays far below the limit; a text that reaches it is parsed up to there,
+/// its errors from then on dropped (our own parser describes the first error either way).
+struct NestingGuard {
+    /// The links at each enclosing bracket level, and whether that bracket opens a list.
+    outer: Vec<(u32, bool)>,
+    links: u32,
+    in_list: bool,
+    /// Whether the last significant token ends an operand (an application may follow).
+    after_operand: bool,
+}
+
+impl NestingGuard {
+    fn new() -> Self {
+        NestingGuard {
+            outer: Vec::new(),
+            links: 0,
+            in_list: false,
+            after_operand: false,
+        }
+    }
+
+    fn open(&mut self, list: bool) {
+        self.outer.push((self.links, self.in_list));
+        (self.links, self.in_list) = (0, list);
+    }
+
+    fn close(&mut self) {
+        if let Some((links, in_list)) = self.outer.pop() {
+            (self.links, self.in_list) = (links, in_list);
+        }
+    }
+
+    /// Accounts for one significant token.
+    fn see(&mut self, kind: SyntaxKind) {
+        use SyntaxKind as K;
+        let starts_operand = matches!(
+            kind,
+            K::TOKEN_IDENT
+                | K::TOKEN_INTEGER
+                | K::TOKEN_FLOAT
+                | K::TOKEN_PATH_ABS
+                | K::TOKEN_PATH_HOME
+                | K::TOKEN_PATH_REL
+                | K::TOKEN_PATH_SEARCH
+                | K::TOKEN_URI
+                | K::TOKEN_STRING_START
+                | K::TOKEN_L_PAREN
+                | K::TOKEN_L_BRACK
+                | K::TOKEN_L_BRACE
+                | K::TOKEN_REC
+                | K::TOKEN_LET
+        );
+        if starts_operand && self.after_operand && !self.in_list {
+            self.links += 1;
+        }
+        match kind {
+            K::TOKEN_L_PAREN | K::TOKEN_L_BRACE | K::TOKEN_INTERPOL_START => self.open(false),
+            K::TOKEN_L_BRACK => self.open(true),
+            K::TOKEN_R_PAREN | K::TOKEN_R_BRACE | K::TOKEN_R_BRACK | K::TOKEN_INTERPOL_END => {
+                self.close()
+            }
+            K::TOKEN_ASSIGN | K::TOKEN_COMMA => self.links = 0,
+            K::TOKEN_ADD
+            | K::TOKEN_SUB
+            | K::TOKEN_MUL
+            | K::TOKEN_DIV
+            | K::TOKEN_CONCAT
+            | K::TOKEN_UPDATE
+            | K::TOKEN_EQUAL
+            | K::TOKEN_NOT_EQUAL
+            | K::TOKEN_LESS
+            | K::TOKEN_LESS_OR_EQ
+            | K::TOKEN_MORE
+            | K::TOKEN_MORE_OR_EQ
+            | K::TOKEN_AND_AND
+            | K::TOKEN_OR_OR
+            | K::TOKEN_IMPLICATION
+            | K::TOKEN_PIPE_LEFT
+            | K::TOKEN_PIPE_RIGHT
+            | K::TOKEN_QUESTION
+            | K::TOKEN_INVERT
+            | K::TOKEN_DOT
+            | K::TOKEN_COLON
+            | K::TOKEN_WITH
+            | K::TOKEN_ASSERT
+            | K::TOKEN_ELSE => self.links += 1,
+            _ => {}
+        }
+        self.after_operand = matches!(
+            kind,
+            K::TOKEN_IDENT
+                | K::TOKEN_INTEGER
+                | K::TOKEN_FLOAT
+                | K::TOKEN_PATH_ABS
+                | K::TOKEN_PATH_HOME
+                | K::TOKEN_PATH_REL
+                | K::TOKEN_PATH_SEARCH
+                | K::TOKEN_URI
+                | K::TOKEN_STRING_END
+                | K::TOKEN_R_PAREN
+                | K::TOKEN_R_BRACK
+                | K::TOKEN_R_BRACE
+        );
+    }
+
+    fn nesting(&self) -> u32 {
+        (self.outer.len() as u32).saturating_add(self.links)
     }
 }
 
@@ -280,4 +440,56 @@ pub fn literal_parts(node: &rnix::SyntaxNode) -> Vec<Part> {
             rnix::NodeOrToken::Node(n) => rnix::ast::Interpol::cast(n).map(Part::Interpolation),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The nesting estimate never cuts real code short: every Nix file of the repository
+    /// (the bundled package set and lib, examples, fixtures) stays below the limit, except
+    /// the fixtures written to be deeply nested.
+    #[test]
+    fn real_code_is_never_cut() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut seen = 0;
+        let mut stack = vec![
+            root.join("bundle"),
+            root.join("examples"),
+            root.join("nix-fixtures"),
+        ];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a directory of the repository") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "nix") {
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    let name = path.to_string_lossy();
+                    if !name.contains("deep") {
+                        assert_eq!(nesting_cut(&text), None, "{name}");
+                    }
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 500, "only {seen} files found");
+    }
+
+    #[test]
+    fn long_chains_and_deep_brackets_are_cut() {
+        let chain = vec!["1"; 10_000].join(" + ");
+        assert!(nesting_cut(&chain).is_some());
+        let apply = format!("f {}", vec!["a"; 10_000].join(" "));
+        assert!(nesting_cut(&apply).is_some());
+        let brackets = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(nesting_cut(&brackets).is_some());
+        // A list's elements do not nest, nor do a set's bindings.
+        let list = format!("[ {} ]", vec!["a"; 10_000].join(" "));
+        assert_eq!(nesting_cut(&list), None);
+        let set: String = (0..10_000).map(|i| format!("a{i} = x + {i}; ")).collect();
+        assert_eq!(nesting_cut(&format!("{{ {set} }}")), None);
+    }
 }

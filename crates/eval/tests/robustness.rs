@@ -266,8 +266,10 @@ fn deep_nesting_with_a_syntax_error_fails_in_linear_time() {
 /// (rowan's node cache, which rehashes whole subtrees) is quadratic in that depth: 100 000
 /// links with an error at the end took 32 s, 8 000 links after an early error 0.4 s (a unit
 /// the fuzzer flagged as slow), 100 000 after it 32 s. A chain counts as nesting for the
-/// choice of parser, and rnix reads only a window past the first error. Each case is
-/// reported at the position Nix reports (checked with nix-instantiate 2.8: the `)`).
+/// choice of parser, rnix reads only a window past the first error, and rnix (for `ntop
+/// check` and the editor too) stops where its tree would nest too deep. Each case is reported
+/// at the position Nix reports (checked with nix-instantiate 2.8: the `)`), by evaluation and
+/// by the checker.
 #[test]
 fn long_chains_with_a_syntax_error_fail_in_linear_time() {
     const N: usize = 100_000;
@@ -298,6 +300,13 @@ fn long_chains_with_a_syntax_error_fail_in_linear_time() {
             };
             assert_eq!(e.span().map(|s| s.start), Some(at as u32), "{what}");
             std::mem::forget(m);
+            let file = ntop_eval::source::add_source(
+                ntop_eval::source::Origin::Text("chain".into()),
+                text.as_str().into(),
+            );
+            let analysis = ntop_eval::check::analyse(file, &text);
+            let d = analysis.diagnostics.first().expect("an error");
+            assert_eq!(d.span.map(|s| s.start), Some(at as u32), "{what}: checked");
         });
     }
 }

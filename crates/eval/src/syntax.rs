@@ -136,6 +136,22 @@ fn nesting_cut(text: &str) -> Option<u32> {
     None
 }
 
+/// A token that is an operand by itself: a name, a number, a path or a URI.
+fn is_atom(kind: SyntaxKind) -> bool {
+    use SyntaxKind as K;
+    matches!(
+        kind,
+        K::TOKEN_IDENT
+            | K::TOKEN_INTEGER
+            | K::TOKEN_FLOAT
+            | K::TOKEN_PATH_ABS
+            | K::TOKEN_PATH_HOME
+            | K::TOKEN_PATH_REL
+            | K::TOKEN_PATH_SEARCH
+            | K::TOKEN_URI
+    )
+}
+
 /// An estimate of how deep rnix's tree nests at each token than rnix can parse in reasonable
 /// (rnix must stop reading where it gets too deep to parse in reasonable time). rnix's tree
 /// (rowan's) costs time quadratic in its depth: its node cache rehashes
@@ -178,23 +194,16 @@ impl NestingGuard {
     /// Accounts for one significant token.
     fn see(&mut self, kind: SyntaxKind) {
         use SyntaxKind as K;
-        let starts_operand = matches!(
-            kind,
-            K::TOKEN_IDENT
-                | K::TOKEN_INTEGER
-                | K::TOKEN_FLOAT
-                | K::TOKEN_PATH_ABS
-                | K::TOKEN_PATH_HOME
-                | K::TOKEN_PATH_REL
-                | K::TOKEN_PATH_SEARCH
-                | K::TOKEN_URI
-                | K::TOKEN_STRING_START
-                | K::TOKEN_L_PAREN
-                | K::TOKEN_L_BRACK
-                | K::TOKEN_L_BRACE
-                | K::TOKEN_REC
-                | K::TOKEN_LET
-        );
+        let starts_operand = is_atom(kind)
+            || matches!(
+                kind,
+                K::TOKEN_STRING_START
+                    | K::TOKEN_L_PAREN
+                    | K::TOKEN_L_BRACK
+                    | K::TOKEN_L_BRACE
+                    | K::TOKEN_REC
+                    | K::TOKEN_LET
+            );
         if starts_operand && self.after_operand && !self.in_list {
             self.links += 1;
         }
@@ -231,21 +240,11 @@ impl NestingGuard {
             | K::TOKEN_ELSE => self.links += 1,
             _ => {}
         }
-        self.after_operand = matches!(
-            kind,
-            K::TOKEN_IDENT
-                | K::TOKEN_INTEGER
-                | K::TOKEN_FLOAT
-                | K::TOKEN_PATH_ABS
-                | K::TOKEN_PATH_HOME
-                | K::TOKEN_PATH_REL
-                | K::TOKEN_PATH_SEARCH
-                | K::TOKEN_URI
-                | K::TOKEN_STRING_END
-                | K::TOKEN_R_PAREN
-                | K::TOKEN_R_BRACK
-                | K::TOKEN_R_BRACE
-        );
+        self.after_operand = is_atom(kind)
+            || matches!(
+                kind,
+                K::TOKEN_STRING_END | K::TOKEN_R_PAREN | K::TOKEN_R_BRACK | K::TOKEN_R_BRACE
+            );
     }
 
     fn nesting(&self) -> u32 {

@@ -203,6 +203,28 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
     let mut log =
         fs::File::create(log_file).map_err(|e| BuildError::io("creating", log_file, e))?;
 
+    if let Some(name) = job.drv.builder.strip_prefix(b"builtin:") {
+        // Run in ntop itself (`builtins`); its failure is reported as Nix reports its
+        // builtins': a builder that printed the error and exited with 1.
+        job.observer.event(Event::Started { drv: job.drv_path });
+        let out = ws.scratch.get("out").map(PathBuf::as_path);
+        let reader = ws.slot.as_ref().map(|s| (s.host_uid(), s.host_gid()));
+        return crate::builtins::run(name, job.drv, out, reader).map_err(|message| {
+            let line = format!("error: {message}");
+            let _ = writeln!(log, "{line}");
+            job.observer.event(Event::Log {
+                drv: job.drv_path,
+                line: line.as_bytes(),
+            });
+            tail.push(line);
+            BuildError::BuilderFailed {
+                drv: drv_name,
+                status: 1,
+                limits: None,
+                fixed_output,
+            }
+        });
+    }
     let builder = OsString::from_vec(job.drv.builder.clone());
     let mut cmd = Command::new(&builder);
     cmd.args(job.drv.args.iter().map(|a| OsString::from_vec(a.clone())))
@@ -345,6 +367,7 @@ fn run_in(job: &Job<'_>, ws: &Workspace, log_file: &Path, tail: &mut Vec<String>
         drv: drv_name,
         status: code,
         limits: limits.describe(),
+        fixed_output,
     })
 }
 

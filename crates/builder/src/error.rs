@@ -21,6 +21,9 @@ pub enum BuildError {
         status: i32,
         /// The resource limits it ran under, in words (`limits`), if any.
         limits: Option<String>,
+        /// A fixed-output derivation's builder: Nix 2.8 counts its failure as transient (a
+        /// download may succeed later), not in the exit status's "build failed" mask.
+        fixed_output: bool,
     },
     /// A file of an output is owned by neither the build user nor the store's owner (a hard
     /// link to someone else's file), as Nix refuses it.
@@ -101,6 +104,9 @@ impl BuildError {
         match self {
             BuildError::Store(e) => e.code(),
             BuildError::Io { .. } => "build::io",
+            BuildError::BuilderFailed {
+                fixed_output: true, ..
+            } => "build::fixed_output_failed",
             BuildError::BuilderFailed { .. } => "build::builder_failed",
             BuildError::InvalidOwnership { .. } => "build::invalid_ownership",
             BuildError::Spawn { .. } => "build::spawn",
@@ -145,6 +151,7 @@ impl fmt::Display for BuildError {
                 drv,
                 status,
                 limits,
+                ..
             } => {
                 write!(f, "builder for '{drv}' failed with exit code {status}")?;
                 match limits {

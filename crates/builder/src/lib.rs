@@ -26,6 +26,7 @@
 //!   (`ntop run`, `ntop shell`).
 
 mod builder;
+mod builtins;
 mod env;
 mod error;
 mod fds;

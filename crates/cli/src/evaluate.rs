@@ -91,6 +91,9 @@ pub fn eval(args: EvalArgs) -> i32 {
     let mut session = Session::open(session_options(common, Access::ReadOnly, settings));
     let mut stdout = Vec::new();
     let result = session.evaluate(&request, format, &mut stdout);
+    // What the fetchers wrote becomes valid before ntop reports success.
+    let committed = session.commit();
+    let result = result.and(committed);
     print_stdout(&stdout);
     let code = match result {
         Ok(()) => 0,

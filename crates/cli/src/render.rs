@@ -13,9 +13,11 @@ use ntop_eval::source::{self, Span};
 use crate::args::{ColorChoice, CommonArgs, ErrorFormat};
 
 /// The exit status of a command that reported `diagnostics`: 0 without errors; for failed
-/// builds Nix 2.8's mask — 100, plus 1 when a build timed out and 2 when a fixed output's
-/// hash did not match (`Worker::exitStatus`; checked against nix-build in
-/// `crates/cli/tests/build_limits.rs`); 1 for any other error.
+/// builds Nix 2.8's mask (`Worker::exitStatus`) — 100 when a builder failed, plus 1 when a
+/// build timed out and 2 when a fixed output's hash did not match (checked against
+/// nix-build in `crates/cli/tests/build_limits.rs` and `builtin_fetchurl.rs`); 1 for any
+/// other error, a fixed output's failed builder (Nix counts it as transient) and an output
+/// the builder did not produce included.
 pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
     let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
     if errors.is_empty() {
@@ -25,12 +27,20 @@ pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
     if errors.iter().any(|d| d.code == "build::interrupted") {
         return 1;
     }
-    if errors.iter().all(|d| d.code.starts_with("build::")) {
-        let timed_out = errors.iter().any(|d| d.code == "build::timed_out");
-        let mismatch = errors.iter().any(|d| d.code == "build::hash_mismatch");
-        return 100 + i32::from(timed_out) + 2 * i32::from(mismatch);
+    let any = |code: &str| errors.iter().any(|d| d.code == code);
+    let (failed, timed_out, mismatch) = (
+        any("build::builder_failed"),
+        any("build::timed_out"),
+        any("build::hash_mismatch"),
+    );
+    let mask = 4 * i32::from(failed || timed_out || mismatch)
+        + i32::from(timed_out)
+        + 2 * i32::from(mismatch);
+    if mask == 0 {
+        1
+    } else {
+        0x60 | mask
     }
-    1
 }
 
 pub struct Renderer {

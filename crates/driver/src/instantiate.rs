@@ -159,7 +159,12 @@ impl Session {
                 return result;
             }
         };
-        self.evaluate(request, format, out)
+        // Whatever the evaluation wrote (fetched trees in every mode; with
+        // `--read-write-mode` also `toFile`, `builtins.path` and copied paths) is valid
+        // once nix-instantiate returns, as Nix registers each object as it adds it.
+        let result = self.evaluate(request, format, out);
+        self.commit()?;
+        result
     }
 
     /// `nix-instantiate --find-file NAME`: the path `<NAME>` denotes in the search path.

@@ -641,6 +641,16 @@ impl Session {
         if let Some(Backend::Local(store)) = &self.backend {
             store.commit()?;
         }
+        // What a read-only session's fetchers wrote.
+        let writable = self
+            .known
+            .borrow()
+            .writable
+            .as_ref()
+            .map(|(s, _)| s.clone());
+        if let Some(store) = writable {
+            store.commit()?;
+        }
         Ok(())
     }
 }

@@ -2,11 +2,14 @@
 //! [`SessionIO`], its [`EvalIO`] — logical store paths read from their files, the session's
 //! working directory and environment instead of the process's.
 //!
-//! In read-only mode (`--eval`, `--dry-run`, `--readonly-mode`) paths are computed and
-//! nothing is written; derivations "written" then are kept in memory, so that the evaluation
-//! can still read them back (for `=` contexts and hashes modulo). Everything the session
-//! writes is recorded by the [`LocalStore`] with the references the evaluator knows, and
-//! registered when the session commits.
+//! In read-only mode (`--eval`, `--dry-run`, `--readonly-mode`) the paths of `toFile`,
+//! `builtins.path`, `filterSource`, interpolated paths and derivations are computed and not
+//! written; derivations "written" then are kept in memory, so that the evaluation can still
+//! read them back (for `=` contexts and hashes modulo). The fetchers (`fetchurl`,
+//! `fetchTarball`, `fetchTree`, `fetchGit`) write their objects in every mode, as Nix 2.8's
+//! do (they call `addToStore` whatever `readOnlyMode` says): the evaluation goes on to read
+//! the trees they return. Everything the session writes is recorded by the [`LocalStore`]
+//! with the references the evaluator knows, and registered when the session commits.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -19,8 +22,8 @@ use std::sync::Arc;
 use ntop_eval::io::{EvalIO, FileType, StdIO};
 use ntop_eval::store::{GitRequest, GitResult, StoreAccess};
 use ntop_store::{
-    compute_store_path_for_path, Derivation, FileKind, IngestionMethod, LocalStore, StoreDir,
-    StoreMode, StorePath,
+    compute_store_path_for_path, Derivation, FileKind, FileLock, IngestionMethod, LocalStore,
+    LockKind, StoreDir, StoreMode, StorePath,
 };
 
 use crate::session::{DaemonStore, Environment};
@@ -34,6 +37,9 @@ pub(crate) struct Known {
     pub refs: HashMap<StorePath, BTreeSet<StorePath>>,
     /// Paths computed (not written) in read-only mode.
     pub computed: HashSet<StorePath>,
+    /// In read-only mode, the store opened for writing on the first fetch, with the
+    /// collector's lock (shared) held until the session ends; committed with the session.
+    pub writable: Option<(LocalStore, Option<FileLock>)>,
 }
 
 /// The evaluator's store: a [`LocalStore`] and what this session knows about it.
@@ -51,6 +57,22 @@ impl SessionStore {
         if self.read_only() {
             self.known.borrow_mut().computed.insert(path.clone());
         }
+    }
+
+    /// The store the fetchers write to: the session's, or in read-only mode the same store
+    /// opened for writing (once, on the first fetch).
+    fn fetch_store(&self) -> ntop_store::Result<LocalStore> {
+        if !self.read_only() {
+            return Ok(self.store.clone());
+        }
+        let mut known = self.known.borrow_mut();
+        if let Some((store, _)) = &known.writable {
+            return Ok(store.clone());
+        }
+        let store = self.store.writable()?;
+        let lock = store.lock_gc(LockKind::Shared).ok();
+        known.writable = Some((store.clone(), lock));
+        Ok(store)
     }
 }
 
@@ -84,17 +106,13 @@ impl StoreAccess for SessionStore {
     }
 
     fn add_flat_bytes(&mut self, name: &str, contents: &[u8]) -> ntop_store::Result<StorePath> {
-        let tmp = self.store.temp_path("download");
+        let store = self.fetch_store()?;
+        let tmp = store.temp_path("download");
         let result = std::fs::write(&tmp, contents)
             .map_err(|e| io_error("writing", &tmp, e))
-            .and_then(|()| {
-                self.store
-                    .add_path(&tmp, name, IngestionMethod::Flat, &mut |_, _| Ok(true))
-            });
+            .and_then(|()| store.add_path(&tmp, name, IngestionMethod::Flat, &mut |_, _| Ok(true)));
         let _ = std::fs::remove_file(&tmp);
-        let path = result?;
-        self.note(&path);
-        Ok(path)
+        result
     }
 
     fn add_text(
@@ -163,39 +181,38 @@ impl StoreAccess for SessionStore {
         name: &str,
         max_unpacked_size: u64,
     ) -> Result<(StorePath, ntop_store::Hash), String> {
-        let tmp = self.store.temp_path("unpack");
-        let (path, hash) = crate::fetch::unpack_archive(
-            tmp,
-            &mut |p, n, f| self.add_tree(p, n, f),
+        let store = self.fetch_store().map_err(|e| e.to_string())?;
+        crate::fetch::unpack_archive(
+            store.temp_path("unpack"),
+            &mut |p, n, f| add_tree(&store, p, n, f),
             archive,
             name,
             max_unpacked_size,
-        )?;
-        self.note(&path);
-        Ok((path, hash))
+        )
     }
 
     fn fetch_git(&mut self, request: &GitRequest) -> Result<GitResult, String> {
-        let tmp = self.store.temp_path("git");
-        let result = crate::fetch::fetch_git(tmp, &mut |p, n, f| self.add_tree(p, n, f), request)?;
-        self.note(&result.path);
-        Ok(result)
+        let store = self.fetch_store().map_err(|e| e.to_string())?;
+        crate::fetch::fetch_git(
+            store.temp_path("git"),
+            &mut |p, n, f| add_tree(&store, p, n, f),
+            request,
+        )
     }
 }
 
-impl SessionStore {
-    fn add_tree(
-        &self,
-        path: &Path,
-        name: &str,
-        filter: crate::fetch::Filter<'_>,
-    ) -> Result<StorePath, String> {
-        self.store
-            .add_path(path, name, IngestionMethod::Recursive, &mut |p, k| {
-                filter(p, k)
-            })
-            .map_err(|e: ntop_store::Error| e.to_string())
-    }
+/// A fetcher's tree added to a local store.
+fn add_tree(
+    store: &LocalStore,
+    path: &Path,
+    name: &str,
+    filter: crate::fetch::Filter<'_>,
+) -> Result<StorePath, String> {
+    store
+        .add_path(path, name, IngestionMethod::Recursive, &mut |p, k| {
+            filter(p, k)
+        })
+        .map_err(|e: ntop_store::Error| e.to_string())
 }
 
 /// The evaluator's store through a Nix daemon: every object is added by the daemon (which
@@ -243,7 +260,8 @@ impl DaemonSessionStore {
         Ok(path)
     }
 
-    /// Adds the NAR of `src` (with `filter`) or, flat, its bytes.
+    /// Adds the NAR of `src` (with `filter`) or, flat, its bytes; in read-only mode only
+    /// computes its path.
     fn add_dump(
         &mut self,
         src: &Path,
@@ -260,6 +278,18 @@ impl DaemonSessionStore {
                 &mut filter,
             );
         }
+        self.send_dump(src, name, method, filter)
+    }
+
+    /// Sends the NAR of `src` (with `filter`) or, flat, its bytes to the daemon, in every
+    /// mode.
+    fn send_dump(
+        &mut self,
+        src: &Path,
+        name: &str,
+        method: IngestionMethod,
+        mut filter: &mut dyn FnMut(&Path, FileKind) -> ntop_store::Result<bool>,
+    ) -> ntop_store::Result<StorePath> {
         let mut dump = move |w: &mut dyn io::Write| -> ntop_store::Result<()> {
             match method {
                 IngestionMethod::Recursive => {
@@ -282,13 +312,14 @@ impl DaemonSessionStore {
         Ok(path)
     }
 
+    /// A fetcher's tree, added in every mode.
     fn add_tree(
         &mut self,
         path: &Path,
         name: &str,
         filter: crate::fetch::Filter<'_>,
     ) -> Result<StorePath, String> {
-        self.add_dump(path, name, IngestionMethod::Recursive, filter)
+        self.send_dump(path, name, IngestionMethod::Recursive, filter)
             .map_err(|e| e.to_string())
     }
 
@@ -321,29 +352,16 @@ impl StoreAccess for DaemonSessionStore {
     }
 
     fn add_flat_bytes(&mut self, name: &str, contents: &[u8]) -> ntop_store::Result<StorePath> {
-        let path = if self.read_only {
-            let mut hasher = ntop_store::Hasher::new(ntop_store::HashAlgo::Sha256);
-            io::Write::write_all(&mut hasher, contents)
-                .map_err(|e| io_error("hashing", Path::new(name), e))?;
-            self.daemon.store_dir.make_fixed_output_path(
-                IngestionMethod::Flat,
-                &hasher.finish(),
-                name,
-                &BTreeSet::new(),
-            )?
-        } else {
-            let mut dump = |w: &mut dyn io::Write| -> ntop_store::Result<()> {
-                w.write_all(contents)
-                    .map_err(|e| io_error("sending", Path::new(name), e))
-            };
-            let (path, _) = self.daemon.client.borrow_mut().add_to_store(
-                name,
-                IngestionMethod::Flat,
-                &mut dump,
-            )?;
-            path
+        // A download, added in every mode.
+        let mut dump = |w: &mut dyn io::Write| -> ntop_store::Result<()> {
+            w.write_all(contents)
+                .map_err(|e| io_error("sending", Path::new(name), e))
         };
-        self.note(&path);
+        let (path, _) =
+            self.daemon
+                .client
+                .borrow_mut()
+                .add_to_store(name, IngestionMethod::Flat, &mut dump)?;
         Ok(path)
     }
 
@@ -420,22 +438,18 @@ impl StoreAccess for DaemonSessionStore {
         max_unpacked_size: u64,
     ) -> Result<(StorePath, ntop_store::Hash), String> {
         let tmp = self.scratch("unpack");
-        let (path, hash) = crate::fetch::unpack_archive(
+        crate::fetch::unpack_archive(
             tmp,
             &mut |p, n, f| self.add_tree(p, n, f),
             archive,
             name,
             max_unpacked_size,
-        )?;
-        self.note(&path);
-        Ok((path, hash))
+        )
     }
 
     fn fetch_git(&mut self, request: &GitRequest) -> Result<GitResult, String> {
         let tmp = self.scratch("git");
-        let result = crate::fetch::fetch_git(tmp, &mut |p, n, f| self.add_tree(p, n, f), request)?;
-        self.note(&result.path);
-        Ok(result)
+        crate::fetch::fetch_git(tmp, &mut |p, n, f| self.add_tree(p, n, f), request)
     }
 }
 

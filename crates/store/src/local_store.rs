@@ -170,6 +170,22 @@ impl LocalStore {
         })
     }
 
+    /// The same store opened for writing (its directories and database created if needed),
+    /// with the same event sink: a read-only session's fetchers write through it, as Nix
+    /// 2.8's fetchers add their trees even in read-only mode.
+    pub fn writable(&self) -> Result<LocalStore> {
+        let mut store = match &self.nix {
+            Some(config) => LocalStore::open_nix((**config).clone(), StoreMode::ReadWrite)?,
+            None => LocalStore::open(
+                self.root.clone(),
+                self.store_dir.clone(),
+                StoreMode::ReadWrite,
+            )?,
+        };
+        store.events = self.events.clone();
+        Ok(store)
+    }
+
     /// Where Nix keeps this store's state, if it is shared with Nix.
     pub fn nix_config(&self) -> Option<&NixStoreConfig> {
         self.nix.as_deref()

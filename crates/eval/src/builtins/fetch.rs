@@ -17,6 +17,18 @@ use crate::store::{store_error, GitRequest};
 use crate::symbol::Symbol;
 use crate::value::{Context, NixString, Value};
 
+/// Where `<nix/…>` points when no search path entry has the file, as in Nix 2.8; of the
+/// files there only `fetchurl.nix` exists, and only for `import` (it is no file: reading it,
+/// or asking whether it exists, fails or says no, as in Nix).
+pub(crate) const COREPKGS_DIR: &str = "/__corepkgs__";
+
+/// The source of the built-in Nix file `path`, if it is one.
+pub(crate) fn corepkgs_file(path: &std::path::Path) -> Option<&'static str> {
+    (path == std::path::Path::new("/__corepkgs__/fetchurl.nix")).then_some(FETCHURL_NIX)
+}
+
+const FETCHURL_NIX: &str = include_str!("fetchurl.nix");
+
 pub static PRIMOPS: &[PrimOp] = &[
     PrimOp {
         name: "fetchurl",

@@ -9,7 +9,7 @@ mod attrs;
 mod context;
 mod control;
 pub(crate) mod derivation;
-mod fetch;
+pub(crate) mod fetch;
 mod files;
 mod flakeref;
 mod hash;

@@ -202,6 +202,10 @@ impl Machine {
                 outer,
             );
         }
+        if let Some(text) = crate::builtins::fetch::corepkgs_file(path) {
+            let base = Path::new(crate::builtins::fetch::COREPKGS_DIR);
+            return self.compile(Origin::File(path.to_path_buf()), text.into(), base, outer);
+        }
         let bytes = self.io.read_file(path).map_err(|e| {
             EvalError::new(
                 ErrorKind::Io(format!(
@@ -257,6 +261,11 @@ impl Machine {
                     return Ok(Value::path(crate::lower::canonicalize_lexically(&c)));
                 }
             }
+        }
+        // Nix's own files, after every entry (`-I nix=DIR` can replace them).
+        if let Some(rest) = wanted.strip_prefix("nix/") {
+            let dir = Path::new(crate::builtins::fetch::COREPKGS_DIR);
+            return Ok(Value::path(dir.join(rest)));
         }
         Err(EvalError::new(
             ErrorKind::NotInSearchPath(wanted.to_string()),

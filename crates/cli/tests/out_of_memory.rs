@@ -140,6 +140,40 @@ fn stack_growth_past_the_limit_is_out_of_memory() {
     common::remove(&work);
 }
 
+/// Runaway recursion is reported at about Nix's depth, long before memory runs out: under the
+/// same 1 GiB limit both say "stack overflow" with status 1 (ntop used 1.3 GB before its
+/// default depth limit came down to Nix's, so it ran out of memory here). Recursion that Nix
+/// 2.8 evaluates (50 000 calls deep; it overflows near 73 000) evaluates in ntop too.
+#[test]
+fn runaway_recursion_is_a_stack_overflow_within_the_limit() {
+    let work = common::scratch("oom-runaway");
+    for expr in ["let f = x: f (x + 1); in f 0", "let f = n: 1 + f n; in f 0"] {
+        let out = ntop(&work, expr);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.signal(), None, "killed by a signal: {stderr}");
+        assert_eq!(out.status.code(), Some(1), "{expr}: {stderr}");
+        assert!(
+            stderr.contains("stack overflow") && stderr.contains("possible infinite recursion"),
+            "{expr}: {stderr}"
+        );
+        if let Some(reference) = nix(&work, expr) {
+            assert_eq!(reference.status.code(), Some(1), "Nix: {reference:?}");
+            assert_eq!(
+                last_line(&reference),
+                "error: stack overflow (possible infinite recursion)"
+            );
+        }
+    }
+    let deep = "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 50000";
+    let out = ntop(&work, deep);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "50000\n");
+    if let Some(reference) = nix(&work, deep) {
+        assert_eq!(String::from_utf8_lossy(&reference.stdout), "50000\n");
+    }
+    common::remove(&work);
+}
+
 /// The limit leaves room for ordinary work: the same command with a small list succeeds.
 #[test]
 fn evaluation_within_the_limit_succeeds() {

@@ -7,6 +7,7 @@ pub mod alloc;
 mod args;
 mod check_cmd;
 mod evaluate;
+mod excerpt;
 pub mod interrupts;
 mod lsp;
 mod options;

@@ -4,13 +4,12 @@
 
 use std::io::IsTerminal;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report};
 use ntop_eval::diagnostic::{Diagnostic, Label, Severity};
 use ntop_eval::source::{self, Span};
 
 use crate::args::{ColorChoice, CommonArgs, ErrorFormat};
+use crate::excerpt::Excerpt;
 
 /// The exit status of a command that reported `diagnostics`: 0 without errors; for failed
 /// builds Nix 2.8's mask (`Worker::exitStatus`) — 100 when a builder failed, plus 1 when a
@@ -179,10 +178,13 @@ impl Renderer {
                 Some(d.label.clone().unwrap_or_else(|| "here".into())),
                 (span.start as usize, len),
             ));
+            let (mut first, mut last) = (span.start, span.end);
             for label in d.labels.iter().filter(|l| l.span.file == span.file) {
                 diag = diag.and_label(labeled(label));
+                first = first.min(label.span.start);
+                last = last.max(label.span.end);
             }
-            src = Some(NamedSource::new(file.display_name(), file.text.to_string()));
+            src = Some(Excerpt::around(&file, first, last));
         }
         help.extend(notes);
         if !help.is_empty() {
@@ -202,11 +204,13 @@ impl Renderer {
                 "related".into()
             };
             let mut related = MietteDiagnostic::new(title).with_severity(miette::Severity::Advice);
+            let (mut first, mut last) = (u32::MAX, 0);
             for label in labels {
                 related = related.and_label(labeled(label));
+                first = first.min(label.span.start);
+                last = last.max(label.span.end);
             }
-            let report = Report::new(related)
-                .with_source_code(NamedSource::new(file.display_name(), file.text.to_string()));
+            let report = Report::new(related).with_source_code(Excerpt::around(&file, first, last));
             out.push_str(&self.render_report(&report, d));
         }
         out
@@ -246,13 +250,11 @@ const MAX_SNIPPET_LINE: usize = 400;
 /// The longest line miette would show around a span (it prints neighbouring lines too).
 fn line_length_at(span: Span) -> usize {
     let file = source::source(span.file);
-    let text: &str = &file.text;
-    let (line, _) = file.line_col(span.start);
-    let first = line.saturating_sub(2) as usize;
-    text.split('\n')
-        .skip(first)
-        .take(3)
-        .map(str::len)
+    let line = file.line_col(span.start).0 as usize - 1;
+    let first = line.saturating_sub(1);
+    let last = (line + 1).min(file.line_count() - 1);
+    (first..=last)
+        .map(|l| file.line_range(l).len())
         .max()
         .unwrap_or(0)
 }

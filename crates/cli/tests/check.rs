@@ -162,7 +162,7 @@ fn exit_codes() {
         .args(["check", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr")).expect("stderr file"))
         .spawn()
         .unwrap();
     {
@@ -204,4 +204,57 @@ fn truncated_inputs_never_crash() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
     assert!(!stderr.contains("internal error"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Rendering N findings costs what they show, not N times the file: `ntop check` of 190 000
+/// nested `let`s, one per line, each but the innermost an unused binding, finishes (it took
+/// over two minutes when every snippet copied and rescanned the whole file), and a snippet
+/// deep in the file has the right line numbers and neighbours. The 60 s guard is thirty
+/// times the linear time: a quadratic renderer cannot pass it.
+#[test]
+fn many_findings_render_in_linear_time() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    const N: usize = 190_000;
+    let dir = std::env::temp_dir().join(format!("ntop-check-many-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::write(dir.join("lets.nix"), "let a = 1; in\n".repeat(N) + "a\n").expect("input");
+    let mut child = Command::new(ntop())
+        .env("NTOP_STORE", std::env::temp_dir().join("ntop-tests-store"))
+        .args(["check", "--color", "never", "lets.nix"])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("stderr")).expect("stderr file"))
+        .spawn()
+        .expect("running ntop");
+    let mut pipe = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        pipe.read_to_string(&mut text).map(|_| text)
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for ntop") {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("ntop check of {N} findings still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let text = reader.join().expect("reader").expect("utf-8 output");
+    assert!(status.success(), "{status:?}");
+    let summary = std::fs::read_to_string(dir.join("stderr")).expect("stderr");
+    assert_eq!(summary, format!("{} warnings in 1 file\n", N - 1));
+    let deep = "        ╭─[lets.nix:150000:5]
+ 149999 │ let a = 1; in
+ 150000 │ let a = 1; in
+        ·     ┬
+        ·     ╰── never used
+ 150001 │ let a = 1; in
+";
+    assert!(text.contains(deep), "no snippet at line 150000");
+    let _ = std::fs::remove_dir_all(&dir);
 }

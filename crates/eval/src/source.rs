@@ -82,6 +82,22 @@ impl SourceFile {
         (line as u32 + 1, offset - starts[line] + 1)
     }
 
+    /// The number of lines (a text ending in a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts().len()
+    }
+
+    /// The byte range of 0-based line `line`, without its newline.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let starts = self.line_starts();
+        let start = starts[line] as usize;
+        let end = match starts.get(line + 1) {
+            Some(&next) => next as usize - 1,
+            None => self.text.len(),
+        };
+        start..end
+    }
+
     pub fn display_name(&self) -> String {
         match &self.origin {
             Origin::File(p) => p.display().to_string(),

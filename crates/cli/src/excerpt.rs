@@ -9,7 +9,7 @@
 //! same and each diagnostic costs what it shows.
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
-use ntop_eval::source::SourceFile;
+use ntop_eval::source::{SourceFile, Span};
 
 /// Lines kept around the labelled ones: at least miette's context (one line each way).
 const MARGIN: usize = 2;
@@ -23,9 +23,14 @@ pub struct Excerpt {
 }
 
 impl Excerpt {
-    /// The lines of `file` from `MARGIN` before the one holding `start` to `MARGIN` after the
-    /// one holding `end` (byte offsets).
-    pub fn around(file: &SourceFile, start: u32, end: u32) -> Excerpt {
+    /// The lines of `file` from `MARGIN` before the first of `spans` to `MARGIN` after the
+    /// last (all spans in `file`; at least one).
+    pub fn covering(file: &SourceFile, spans: impl IntoIterator<Item = Span>) -> Excerpt {
+        let (start, end) = spans.into_iter().fold((u32::MAX, 0), |(start, end), s| {
+            (start.min(s.start), end.max(s.end))
+        });
+        // No spans (never passed) would leave start past end: show the first line then.
+        let start = start.min(end);
         let last_line = file.line_count() - 1;
         let first = (file.line_col(start).0 as usize - 1).saturating_sub(MARGIN);
         let last = (file.line_col(end).0 as usize - 1 + MARGIN).min(last_line);

@@ -178,13 +178,12 @@ impl Renderer {
                 Some(d.label.clone().unwrap_or_else(|| "here".into())),
                 (span.start as usize, len),
             ));
-            let (mut first, mut last) = (span.start, span.end);
-            for label in d.labels.iter().filter(|l| l.span.file == span.file) {
+            let here = d.labels.iter().filter(|l| l.span.file == span.file);
+            for label in here.clone() {
                 diag = diag.and_label(labeled(label));
-                first = first.min(label.span.start);
-                last = last.max(label.span.end);
             }
-            src = Some(Excerpt::around(&file, first, last));
+            let spans = std::iter::once(span).chain(here.map(|l| l.span));
+            src = Some(Excerpt::covering(&file, spans));
         }
         help.extend(notes);
         if !help.is_empty() {
@@ -204,13 +203,11 @@ impl Renderer {
                 "related".into()
             };
             let mut related = MietteDiagnostic::new(title).with_severity(miette::Severity::Advice);
-            let (mut first, mut last) = (u32::MAX, 0);
-            for label in labels {
+            for label in &labels {
                 related = related.and_label(labeled(label));
-                first = first.min(label.span.start);
-                last = last.max(label.span.end);
             }
-            let report = Report::new(related).with_source_code(Excerpt::around(&file, first, last));
+            let excerpt = Excerpt::covering(&file, labels.iter().map(|l| l.span));
+            let report = Report::new(related).with_source_code(excerpt);
             out.push_str(&self.render_report(&report, d));
         }
         out
